@@ -1,0 +1,1 @@
+//! Tokens of MLIR's textual format.
