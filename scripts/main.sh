@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The main job: build the tools and run the MLP example (examples/mlp.mlir) on
+# the reference interpreter with the input examples/mlp/x.npy, printing results.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+example=examples/mlp.mlir
+input=examples/mlp/x.npy
+
+bash scripts/setup.sh
+
+for file in "$example" "$input"; do
+    if [ ! -f "$file" ]; then
+        echo "main: $file does not exist yet; the MLP example (examples/mlp.mlir and its input examples/mlp/x.npy) has to be added first" >&2
+        exit 1
+    fi
+done
+
+cargo build -p tessera-tools --bins
+
+bin_dir="${CARGO_TARGET_DIR:-target}/debug"
+echo "== tensor-run $example --backend interp --input $input"
+"$bin_dir/tensor-run" "$example" --backend interp --input "$input"
