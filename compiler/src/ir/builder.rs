@@ -24,10 +24,10 @@ pub enum InsertPoint {
 /// let mut ctx = Context::new();
 /// let f32 = ctx.f32_type();
 /// let t = ctx.tensor_type(&[2, 3], f32);
-/// let module = ctx.create_module(ctx.unknown_loc());
+/// let loc = ctx.unknown_loc();
+/// let module = ctx.create_module(loc);
 /// let body = ctx.module_body(module);
 /// let mut b = Builder::new(&mut ctx, InsertPoint::End(body));
-/// let loc = b.ctx.unknown_loc();
 /// let op = b.create("test.source", &[], &[t], &[], loc);
 /// assert_eq!(b.ctx.op(op).results.len(), 1);
 /// ```

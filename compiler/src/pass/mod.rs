@@ -1,5 +1,53 @@
 //! The pass manager: the [`Pass`] trait, the pass registry, MLIR's pipeline
 //! syntax, and instrumentation (IR printing, timing, statistics).
+//!
+//! - [`registry`]: [`PassRegistry`], every pass a driver knows by name, and
+//!   the named pipelines (`-O0`..`-O3`, a data table in [`opt_levels`]).
+//! - [`pipeline`]: MLIR's textual pipeline syntax,
+//!   `builtin.module(func.func(canonicalize,cse),graph-eqsat{node-limit=20000})`.
+//! - [`manager`]: [`PassManager`], which runs passes on nested anchors and
+//!   verifies after each pass.
+//! - [`instrument`]: IR printing around passes, the timing table and the
+//!   statistics report.
+//!
+//! ```
+//! use tessera_compiler::pass::{PassInfo, PassManager, PassRegistry};
+//! use tessera_compiler::pass::{Pass, PassFailed, PassOptions, PassState};
+//! use tessera_compiler::{Context, OpId};
+//!
+//! struct CountOps;
+//! impl Pass for CountOps {
+//!     fn run(&mut self, ctx: &mut Context, op: OpId, st: &mut PassState) -> Result<(), PassFailed> {
+//!         st.count("ops", ctx.walk_preorder(op).len() as u64);
+//!         Ok(())
+//!     }
+//! }
+//!
+//! let mut registry = PassRegistry::new();
+//! registry.register(PassInfo {
+//!     name: "count-ops",
+//!     summary: "Counts ops",
+//!     description: "",
+//!     anchor: None,
+//!     options: vec![],
+//!     create: |_| Ok(Box::new(CountOps)),
+//! });
+//! let pm = PassManager::parse(&registry, "builtin.module(count-ops)").unwrap();
+//! assert_eq!(pm.pipeline_string(), "builtin.module(count-ops)");
+//! let err = PassManager::parse(&registry, "builtin.module(cout-ops)").unwrap_err();
+//! assert_eq!(err.message, "unknown pass 'cout-ops'; valid passes: count-ops");
+//! ```
+
+pub mod instrument;
+pub mod manager;
+pub mod opt_levels;
+pub mod pipeline;
+pub mod registry;
+
+pub use instrument::{IrPrinting, TimingReport};
+pub use manager::{OpPassManager, PassManager};
+pub use pipeline::{OptionSetting, PipelineElement, PipelineError, parse_options, parse_pipeline};
+pub use registry::{NamedPipeline, PassRegistry};
 
 use std::collections::BTreeMap;
 
@@ -12,7 +60,8 @@ pub trait Pass {
     /// Runs on `op`, an op named by the pass's [`PassInfo::anchor`] (or any
     /// op when it has none). Warnings and errors go into `state`; return
     /// `Err(PassFailed)` when the pass failed (after pushing at least one error).
-    fn run(&mut self, ctx: &mut Context, op: OpId, state: &mut PassState) -> Result<(), PassFailed>;
+    fn run(&mut self, ctx: &mut Context, op: OpId, state: &mut PassState)
+    -> Result<(), PassFailed>;
 }
 
 /// The pass failed; its diagnostics say why.
@@ -43,7 +92,9 @@ impl PassState {
         match self.statistics.iter_mut().find(|(k, _)| k == name) {
             Some((_, Statistic::Count(c))) => *c += n,
             Some((_, slot)) => *slot = Statistic::Count(n),
-            None => self.statistics.push((name.to_string(), Statistic::Count(n))),
+            None => self
+                .statistics
+                .push((name.to_string(), Statistic::Count(n))),
         }
     }
 
@@ -94,7 +145,10 @@ pub struct PassOptions {
 impl PassOptions {
     /// The integer option `name` (declared options always have a value).
     pub fn int(&self, name: &str) -> i64 {
-        self.values.get(name).and_then(|v| v.parse().ok()).unwrap_or(0)
+        self.values
+            .get(name)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
     }
 
     /// The bool option `name`.
