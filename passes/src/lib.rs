@@ -1,1 +1,35 @@
-//! placeholder
+//! # tessera-passes: Tessera's transformations
+//!
+//! Every pass is a [`Pass`](tessera_compiler::pass::Pass) described by a
+//! [`PassInfo`]: its pipeline name, summary, anchor op, options and
+//! constructor. Nothing registers itself; a driver calls [`register_all`]
+//! (or picks from [`pass_infos`]) to make the passes known by name to its
+//! [`PassRegistry`], which `tensor-opt --list-passes` and the generated
+//! pass docs read.
+//!
+//! Names follow MLIR's rules: no prefix for generic passes, a dialect
+//! prefix for dialect passes, `convert-x-to-y` for conversions.
+//!
+//! - [`transforms`]: the generic passes, which work on any dialect through
+//!   op traits and hooks: `canonicalize`, `cse`, `symbol-dce`, `inline`.
+
+pub mod transforms;
+
+use tessera_compiler::pass::{PassInfo, PassRegistry};
+
+/// The description of every pass of this crate, in no particular order.
+pub fn pass_infos() -> Vec<PassInfo> {
+    vec![
+        transforms::canonicalize_info(),
+        transforms::cse_info(),
+        transforms::symbol_dce_info(),
+        transforms::inline_info(),
+    ]
+}
+
+/// Registers every pass of this crate in `reg`.
+pub fn register_all(reg: &mut PassRegistry) {
+    for info in pass_infos() {
+        reg.register(info);
+    }
+}

@@ -9,10 +9,12 @@
 
 mod block;
 mod builder;
+mod clone;
 mod op;
 mod value;
 
 pub use block::{BlockData, RegionData};
 pub use builder::{Builder, InsertPoint};
+pub use clone::{ValueMap, clone_op};
 pub use op::{OpData, OperationState};
 pub use value::{Use, ValueData, ValueDef};
