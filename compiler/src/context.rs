@@ -6,7 +6,7 @@
 //! Mutation goes through methods that keep use lists and block order
 //! consistent; the data structs are readable, not writable, from outside.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
 
@@ -29,7 +29,7 @@ impl<K: EntityRef + Copy, D: Clone + Eq + Hash> Interner<K, D> {
     fn new() -> Self {
         Interner {
             items: PrimaryMap::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
         }
     }
 
@@ -80,15 +80,15 @@ impl Context {
             attrs: Interner::new(),
             locs: Interner::new(),
             symbols: PrimaryMap::new(),
-            symbol_index: HashMap::new(),
+            symbol_index: HashMap::default(),
             op_names: PrimaryMap::new(),
-            op_name_index: HashMap::new(),
-            dialects: HashMap::new(),
+            op_name_index: HashMap::default(),
+            dialects: HashMap::default(),
             ops: PrimaryMap::new(),
             values: PrimaryMap::new(),
             blocks: PrimaryMap::new(),
             regions: PrimaryMap::new(),
-            sources: HashMap::new(),
+            sources: HashMap::default(),
             allow_unregistered: false,
         }
     }
@@ -487,6 +487,7 @@ impl Context {
             regions: state.regions,
             successors: state.successors,
             loc: state.loc,
+            use_pos: Vec::new(),
             parent: None,
             prev: None,
             next: None,
@@ -502,12 +503,11 @@ impl Context {
             ));
             self.ops[op].results.push(v);
         }
-        for i in 0..self.ops[op].operands.len() {
+        let n = self.ops[op].operands.len();
+        self.ops[op].use_pos = vec![0; n];
+        for i in 0..n {
             let v = self.ops[op].operands[i];
-            self.values[v].uses.push(Use {
-                op,
-                index: i as u32,
-            });
+            self.add_use(v, op, i as u32);
         }
         for i in 0..self.ops[op].regions.len() {
             let r = self.ops[op].regions[i];
@@ -549,10 +549,7 @@ impl Context {
         }
         self.remove_use(old, op, i as u32);
         self.ops[op].operands[i] = v;
-        self.values[v].uses.push(Use {
-            op,
-            index: i as u32,
-        });
+        self.add_use(v, op, i as u32);
     }
 
     /// Replaces all operands of `op`.
@@ -562,18 +559,28 @@ impl Context {
             self.remove_use(v, op, i as u32);
         }
         self.ops[op].operands = values.to_vec();
+        self.ops[op].use_pos = vec![0; values.len()];
         for (i, &v) in values.iter().enumerate() {
-            self.values[v].uses.push(Use {
-                op,
-                index: i as u32,
-            });
+            self.add_use(v, op, i as u32);
         }
     }
 
-    fn remove_use(&mut self, v: Value, op: OpId, index: u32) {
+    /// Records that operand `index` of `op` uses `v`.
+    fn add_use(&mut self, v: Value, op: OpId, index: u32) {
         let uses = &mut self.values[v].uses;
-        if let Some(p) = uses.iter().position(|u| u.op == op && u.index == index) {
-            uses.swap_remove(p);
+        self.ops[op].use_pos[index as usize] = uses.len() as u32;
+        uses.push(Use { op, index });
+    }
+
+    /// Forgets that operand `index` of `op` uses `v`, in O(1): the last use
+    /// moves into the hole and its owner's position is updated.
+    fn remove_use(&mut self, v: Value, op: OpId, index: u32) {
+        let pos = self.ops[op].use_pos[index as usize] as usize;
+        let uses = &mut self.values[v].uses;
+        debug_assert_eq!(uses[pos], Use { op, index });
+        uses.swap_remove(pos);
+        if let Some(&moved) = uses.get(pos) {
+            self.ops[moved.op].use_pos[moved.index as usize] = pos as u32;
         }
     }
 
@@ -669,17 +676,21 @@ impl Context {
             return;
         }
         let uses = std::mem::take(&mut self.values[old].uses);
-        for u in &uses {
+        for u in uses {
             self.ops[u.op].operands[u.index as usize] = new;
+            self.add_use(new, u.op, u.index);
         }
-        self.values[new].uses.extend(uses);
     }
 
     /// Replaces each result of `op` with the matching value of `new` and
     /// erases `op`.
     pub fn replace_op(&mut self, op: OpId, new: &[Value]) {
         let results = self.ops[op].results.clone();
-        assert_eq!(results.len(), new.len(), "replace_op: result count mismatch");
+        assert_eq!(
+            results.len(),
+            new.len(),
+            "replace_op: result count mismatch"
+        );
         for (r, n) in results.into_iter().zip(new) {
             self.replace_all_uses(r, *n);
         }
@@ -896,6 +907,7 @@ impl Context {
         for (i, v) in operands.into_iter().enumerate() {
             self.remove_use(v, op, i as u32);
         }
+        self.ops[op].use_pos = Vec::new();
         self.ops[op].erased = true;
     }
 

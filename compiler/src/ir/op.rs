@@ -22,6 +22,9 @@ pub struct OpData {
     pub loc: Location,
     /// The block holding this op, if attached.
     pub parent: Option<BlockId>,
+    /// For operand `i`, the position of its [`Use`](crate::ir::Use) in the
+    /// operand value's use list, so removing a use is O(1).
+    pub(crate) use_pos: Vec<u32>,
     pub(crate) prev: Option<OpId>,
     pub(crate) next: Option<OpId>,
     /// Set once the op is erased; erased ops stay in the arena as tombstones.
