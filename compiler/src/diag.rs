@@ -213,7 +213,9 @@ fn span_at(src: &str, line: u32, col: u32) -> std::ops::Range<usize> {
     let first = rest.chars().next().map_or(0, char::len_utf8);
     let len = rest
         .char_indices()
-        .find(|(_, ch)| ch.is_whitespace() || matches!(ch, ',' | '(' | ')' | ':' | '{' | '}' | '<' | '>'))
+        .find(|(_, ch)| {
+            ch.is_whitespace() || matches!(ch, ',' | '(' | ')' | ':' | '{' | '}' | '<' | '>')
+        })
         .map_or(rest.len(), |(i, _)| i)
         .max(first);
     start..start + len

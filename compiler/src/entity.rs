@@ -5,8 +5,8 @@
 //! ID, as in Cranelift. IDs print as their arena name and index (`op3`,
 //! `v7`), which is for debugging only; the MLIR printer renumbers values.
 
-pub use cranelift_entity::{EntityRef, PrimaryMap, SecondaryMap};
 use cranelift_entity::entity_impl;
+pub use cranelift_entity::{EntityRef, PrimaryMap, SecondaryMap};
 
 macro_rules! entity {
     ($(#[$doc:meta])* $name:ident, $display:literal) => {
