@@ -21,17 +21,25 @@ fn equal_pure_ops_in_a_block_are_merged() {
     let a = op(&mut ctx, body, "test.add", &[x, y]);
     let b = op(&mut ctx, body, "test.add", &[x, y]);
     let swapped = op(&mut ctx, body, "test.add", &[y, x]);
+    let sub = op(&mut ctx, body, "test.sub", &[x, y]);
+    let sub_swapped = op(&mut ctx, body, "test.sub", &[y, x]);
     let c1 = konst(&mut ctx, body, 7);
     let c2 = konst(&mut ctx, body, 7);
     let c3 = konst(&mut ctx, body, 8);
-    let s = stmt(&mut ctx, body, "test.sink", &[a, b, swapped, c1, c2, c3]);
-    assert_eq!(run_cse(&mut ctx, m), (2, 0));
-    assert_eq!(names(&ctx, body).len(), 5);
+    let s = stmt(
+        &mut ctx,
+        body,
+        "test.sink",
+        &[a, b, swapped, sub, sub_swapped, c1, c2, c3],
+    );
+    assert_eq!(run_cse(&mut ctx, m), (3, 0));
+    assert_eq!(names(&ctx, body).len(), 6);
     let operands = ctx.op(s).operands.clone();
     assert_eq!(operands[1], a);
-    assert_ne!(operands[2], a, "operand order matters");
-    assert_eq!(operands[4], c1);
-    assert_ne!(operands[5], c1, "attribute values matter");
+    assert_eq!(operands[2], a, "commutative operands may be swapped");
+    assert_ne!(operands[4], sub, "operand order matters otherwise");
+    assert_eq!(operands[6], c1);
+    assert_ne!(operands[7], c1, "attribute values matter");
 }
 
 #[test]

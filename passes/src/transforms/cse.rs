@@ -1,7 +1,8 @@
 //! `cse`: common subexpression elimination, as MLIR's.
 //!
 //! Two ops are equivalent when they have the same name, operands (in
-//! order), attributes (in any order) and result types. Only `PURE` ops
+//! order, except that the first two of a `COMMUTATIVE` op may be swapped),
+//! attributes (in any order) and result types. Only `PURE` ops
 //! without regions or successors take part; anything else (side effects,
 //! regions, terminators) is left alone. An op equivalent to one that
 //! dominates it is replaced by it and erased.
@@ -25,9 +26,10 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use rustc_hash::FxHasher;
 use tessera_compiler::entity::EntityRef;
 use tessera_compiler::pass::{Pass, PassFailed, PassInfo, PassState};
-use tessera_compiler::{BlockId, Context, Location, OpId, OpTraits};
+use tessera_compiler::{BlockId, Context, Location, OpId, OpTraits, Value};
 
 /// The `cse` pass; see the [module docs](self).
 #[derive(Clone, Debug, Default)]
@@ -88,7 +90,7 @@ struct Entry {
 /// Known ops by hash, with scopes that are popped in LIFO order.
 #[derive(Default)]
 struct ScopedTable {
-    latest: HashMap<u64, u32, BuildHasherDefault<MixHasher>>,
+    latest: HashMap<u64, u32, BuildHasherDefault<FxHasher>>,
     entries: Vec<Entry>,
 }
 
@@ -251,10 +253,10 @@ fn in_graph_region(ctx: &Context, op: OpId) -> bool {
 /// Hashes what [`equivalent`] compares; attributes in any order.
 fn op_hash(ctx: &Context, op: OpId) -> u64 {
     let d = ctx.op(op);
-    let mut h = MixHasher::default();
+    let mut h = FxHasher::default();
     h.write_u32(d.name.index() as u32);
     h.write_u32(d.operands.len() as u32);
-    for &v in &d.operands {
+    for v in canonical_operands(ctx, op) {
         h.write_u32(v.index() as u32);
     }
     for &r in &d.results {
@@ -263,7 +265,7 @@ fn op_hash(ctx: &Context, op: OpId) -> u64 {
     let mut attrs = 0u64;
     for &(name, value) in &d.attrs {
         // An order-independent combination: attributes are a set.
-        let mut ah = MixHasher::default();
+        let mut ah = FxHasher::default();
         ah.write_u32(name.index() as u32);
         ah.write_u32(value.index() as u32);
         attrs = attrs.wrapping_add(ah.finish());
@@ -272,40 +274,25 @@ fn op_hash(ctx: &Context, op: OpId) -> u64 {
     h.finish()
 }
 
-/// A fast non-cryptographic hasher for small integer keys (the
-/// multiply-rotate scheme of rustc's FxHasher). The keys are our own
-/// arena indices, so flooding is no concern, and SipHash would be a
-/// third of CSE's time.
-#[derive(Default)]
-struct MixHasher(u64);
-
-impl Hasher for MixHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        const K: u64 = 0xf135_7aea_2e62_a9c5;
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(K);
-    }
-
-    fn finish(&self) -> u64 {
-        // Spread the high bits down: hash tables index by the low bits.
-        self.0 ^ (self.0 >> 29)
-    }
+/// The operands of `op` in a canonical order: for `COMMUTATIVE` ops the
+/// first two are sorted, so `a + b` and `b + a` are found equal (as in
+/// MLIR's CSE).
+fn canonical_operands(ctx: &Context, op: OpId) -> impl Iterator<Item = Value> + '_ {
+    let ops = &ctx.op(op).operands;
+    let swap = ops.len() >= 2 && ops[1] < ops[0] && ctx.op_has_traits(op, OpTraits::COMMUTATIVE);
+    (0..ops.len()).map(move |i| match (swap, i) {
+        (true, 0) => ops[1],
+        (true, 1) => ops[0],
+        _ => ops[i],
+    })
 }
 
 /// Whether `a` and `b` compute the same values.
 fn equivalent(ctx: &Context, a: OpId, b: OpId) -> bool {
     let (da, db) = (ctx.op(a), ctx.op(b));
     da.name == db.name
-        && da.operands == db.operands
+        && da.operands.len() == db.operands.len()
+        && canonical_operands(ctx, a).eq(canonical_operands(ctx, b))
         && da.results.len() == db.results.len()
         && da
             .results

@@ -116,6 +116,7 @@ pub fn context() -> Context {
             OpDef::new("test.add", "addition")
                 .traits(pure | OpTraits::COMMUTATIVE)
                 .fold(fold_add),
+            OpDef::new("test.sub", "subtraction (not commutative)").traits(pure),
             OpDef::new("test.neg", "negation")
                 .traits(pure)
                 .patterns(neg_patterns),

@@ -4,7 +4,7 @@
 // RUN: tensor-opt %s --cse --pass-statistics 2>&1 >/dev/null | FileCheck %s --check-prefix=STATS
 
 // STATS: cse
-// STATS-DAG: (S) 4 num-cse'd
+// STATS-DAG: (S) 5 num-cse'd
 // STATS-DAG: (S) 2 num-dce'd
 
 // CHECK-LABEL: func.func @scalars(
@@ -67,4 +67,17 @@ func.func @graph(%x: tensor<4xf32>) -> tensor<4xf32> {
 func.func @other(%x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = graph.exp %x : (tensor<4xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
+}
+
+// The operands of a commutative op may come in either order, as in MLIR.
+// CHECK-LABEL: func.func @commutative(
+// CHECK-SAME: %[[A:[^:]*]]: f32, %[[B:[^:]*]]: f32
+// CHECK: %[[S:.*]] = arith.mulf %[[A]], %[[B]] : f32
+// CHECK-NOT: arith.mulf %[[B]], %[[A]]
+// CHECK: arith.addf %[[S]], %[[S]] : f32
+func.func @commutative(%a: f32, %b: f32) -> f32 {
+  %0 = arith.mulf %a, %b : f32
+  %1 = arith.mulf %b, %a : f32
+  %2 = arith.addf %0, %1 : f32
+  return %2 : f32
 }
