@@ -27,7 +27,7 @@ use std::collections::HashMap;
 
 use crate::context::Context;
 use crate::diag::Diagnostic;
-use crate::entity::{BlockId, Location, OpId, RegionId, Value};
+use crate::entity::{BlockId, Location, OpId, RegionId, SecondaryMap, Value};
 use crate::ir::ValueDef;
 use crate::registry::OpTraits;
 
@@ -39,7 +39,8 @@ pub fn verify(ctx: &Context, op: OpId) -> Result<(), Vec<Diagnostic>> {
         ctx,
         root: op,
         diags: Vec::new(),
-        positions: HashMap::new(),
+        positions: SecondaryMap::new(),
+        numbered: SecondaryMap::new(),
         doms: HashMap::new(),
     };
     v.check_op(op);
@@ -180,7 +181,11 @@ struct Verifier<'a> {
     root: OpId,
     diags: Vec<Diagnostic>,
     /// Index of each op in its block, filled per block on demand.
-    positions: HashMap<BlockId, HashMap<OpId, usize>>,
+    /// The index of each op in its block, filled in block by block on demand
+    /// (dense maps: this is the verifier's hottest lookup).
+    positions: SecondaryMap<OpId, u32>,
+    /// Whether a block's ops are in `positions` yet.
+    numbered: SecondaryMap<BlockId, bool>,
     doms: HashMap<RegionId, DomTree>,
 }
 
@@ -376,14 +381,17 @@ impl Verifier<'_> {
     }
 
     fn position(&mut self, block: BlockId, op: OpId) -> usize {
-        let ctx = self.ctx;
-        let map = self.positions.entry(block).or_insert_with(|| {
-            ctx.block_ops(block)
-                .enumerate()
-                .map(|(i, o)| (o, i))
-                .collect()
-        });
-        map.get(&op).copied().unwrap_or(usize::MAX)
+        if !self.numbered[block] {
+            self.numbered[block] = true;
+            for (i, o) in self.ctx.block_ops(block).enumerate() {
+                self.positions[o] = i as u32;
+            }
+        }
+        if self.ctx.op(op).parent == Some(block) {
+            self.positions[op] as usize
+        } else {
+            usize::MAX
+        }
     }
 
     /// Checks that operand `i` (`v`) of `user` is visible and dominates it.
