@@ -462,7 +462,7 @@ pub fn constant_to_tensor(ctx: &Context, attr: Attribute) -> Result<Tensor, Stri
 pub fn tensor_to_attr(ctx: &mut Context, t: &Tensor, ty: Type) -> Attribute {
     let bytes = t.to_le_bytes();
     let w = t.elem_type().byte_width();
-    let splat = bytes.len() > w && bytes.chunks_exact(w).all(|c| c == &bytes[..w]);
+    let splat = !bytes.is_empty() && bytes.chunks_exact(w).all(|c| c == &bytes[..w]);
     let bytes = if splat { bytes[..w].to_vec() } else { bytes };
     ctx.intern_attr(AttrData::DenseElements(DenseElements { ty, splat, bytes }))
 }

@@ -14,6 +14,19 @@ func.func @constant_add() -> tensor<2xf32> {
   func.return %r : tensor<2xf32>
 }
 
+// A folded one-element result is stored as a splat, as the parser stores
+// it, so it prints the same before and after a round trip and equal
+// constants are merged.
+// CHECK-LABEL: func.func @one_element_is_a_splat
+// CHECK-NEXT:    %[[C:.*]] = graph.constant {value = dense<1.000000e+00> : tensor<1xf32>}
+// CHECK-NEXT:    return %[[C]], %[[C]]
+func.func @one_element_is_a_splat() -> (tensor<1xf32>, tensor<1xf32>) {
+  %c = graph.constant {value = dense<[1.0, 2.0]> : tensor<2xf32>} : () -> tensor<2xf32>
+  %s = graph.slice %c {starts = array<i64: 0>, limits = array<i64: 1>} : (tensor<2xf32>) -> tensor<1xf32>
+  %one = graph.constant {value = dense<1.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  func.return %s, %one : tensor<1xf32>, tensor<1xf32>
+}
+
 // Splats fold at any size: one element is computed.
 // CHECK-LABEL: func.func @splat_mul
 // CHECK-NEXT:    %[[C:.*]] = graph.constant {value = dense<6.000000e+00> : tensor<1024x1024xf32>}
