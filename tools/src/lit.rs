@@ -91,6 +91,9 @@ pub struct LitConfig {
     /// Extra features that `REQUIRES:` and `XFAIL:` lines may name, besides the
     /// built-in `filecheck` and `mlir-opt`.
     pub features: Vec<String>,
+    /// How long one `RUN:` line may take before it is killed and the file
+    /// fails (`None`: no limit), so a hanging tool cannot stall a test run.
+    pub timeout: Option<std::time::Duration>,
 }
 
 impl Default for LitConfig {
@@ -102,6 +105,7 @@ impl Default for LitConfig {
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
             verbose: false,
             features: Vec::new(),
+            timeout: Some(std::time::Duration::from_secs(300)),
         }
     }
 }
@@ -581,6 +585,8 @@ struct Environment {
     path_var: OsString,
     /// Available feature names.
     features: BTreeSet<String>,
+    /// The per-command time limit.
+    timeout: Option<std::time::Duration>,
     /// Why built-in features are missing, by feature name.
     missing_why: Vec<(&'static str, String)>,
     /// Holds links `FileCheck -> FileCheck-19` when no unversioned LLVM
@@ -629,6 +635,7 @@ impl Environment {
         Environment {
             path_var,
             features,
+            timeout: cfg.timeout,
             missing_why,
             _shim: shim,
         }
@@ -761,7 +768,18 @@ fn run_commands(env: &Environment, path: &Path, run_lines: &[RunLine]) -> Result
     };
     for run in run_lines {
         let command = substitute(&run.command, &subs);
-        let output = Command::new("bash")
+        // coreutils' `timeout` kills the whole command (and, with -k, even a
+        // child that ignores SIGTERM) and exits 124 when the limit is hit.
+        let mut cmd = match env.timeout {
+            Some(limit) => {
+                let mut c = Command::new("timeout");
+                c.args(["-k", "5", &format!("{}", limit.as_secs_f64().max(0.001))]);
+                c.arg("bash");
+                c
+            }
+            None => Command::new("bash"),
+        };
+        let output = cmd
             .args(["-o", "pipefail", "-c", &command])
             .current_dir(temp_dir.path())
             .env("PATH", &env.path_var)
@@ -769,6 +787,15 @@ fn run_commands(env: &Environment, path: &Path, run_lines: &[RunLine]) -> Result
             .output()
             .map_err(|e| Failure::Setup(format!("cannot start bash: {e}")))?;
         if !output.status.success() {
+            let timed_out = env.timeout.is_some() && output.status.code() == Some(124);
+            let command = if timed_out {
+                format!(
+                    "{command}\n  (killed: it ran longer than the {} s limit)",
+                    env.timeout.map_or(0.0, |t| t.as_secs_f64())
+                )
+            } else {
+                command
+            };
             return Err(Failure::Command(CommandFailure {
                 line: run.line,
                 command,

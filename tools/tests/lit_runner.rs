@@ -253,6 +253,25 @@ fn unmet_requires_skips_with_reason() {
 }
 
 #[test]
+fn a_hanging_command_is_killed_at_the_timeout() {
+    let dir = tempdir();
+    let file = write(dir.path(), "hang.mlir", "// RUN: sleep 30\n");
+    let cfg = LitConfig {
+        timeout: Some(std::time::Duration::from_millis(300)),
+        ..config()
+    };
+    let start = std::time::Instant::now();
+    let result = run_file(&cfg, &file);
+    assert!(result.is_failure(), "{result}");
+    assert!(start.elapsed() < std::time::Duration::from_secs(10));
+    assert!(
+        result.report(true).contains("limit"),
+        "{}",
+        result.report(true)
+    );
+}
+
+#[test]
 fn xfail_inverts_the_result() {
     let dir = tempdir();
     let expected = write(dir.path(), "xf.mlir", "// XFAIL: *\n// RUN: false\n");

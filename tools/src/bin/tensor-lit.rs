@@ -37,6 +37,11 @@ struct Cli {
     #[arg(short = 'j', long = "jobs", value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..))]
     jobs: Option<u32>,
+
+    /// Seconds one RUN line may take before it is killed and its file
+    /// fails; 0 means no limit.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    timeout: u64,
 }
 
 fn main() -> ExitCode {
@@ -49,6 +54,7 @@ fn main() -> ExitCode {
     let mut cfg = LitConfig {
         verbose: cli.verbose,
         filter: cli.filter,
+        timeout: (cli.timeout > 0).then(|| std::time::Duration::from_secs(cli.timeout)),
         ..LitConfig::default()
     };
     if let Some(jobs) = cli.jobs {
