@@ -216,7 +216,7 @@ impl<'a> Rewriter<'a> {
         op
     }
 
-    /// Creates an op from its parts at the insertion point.
+    /// Creates an op from its parts at the insertion point (see [`Builder::create`]).
     pub fn create(
         &mut self,
         name: &str,
@@ -225,15 +225,11 @@ impl<'a> Rewriter<'a> {
         attrs: &[(&str, Attribute)],
         loc: Location,
     ) -> OpId {
-        let name = self.ctx.op_name(name);
-        let mut state = OperationState::new(name, loc)
-            .operands(operands)
-            .results(result_types);
-        for (n, a) in attrs {
-            let n = self.ctx.symbol(n);
-            state.set_attr(n, *a);
-        }
-        self.insert(state)
+        let mut b = Builder::new(self.ctx, self.ip);
+        let op = b.create(name, operands, result_types, attrs, loc);
+        self.ip = b.ip;
+        self.touched.push(op);
+        op
     }
 
     /// Like [`create`](Self::create) for an op with one result, returning it.
