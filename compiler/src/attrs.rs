@@ -1,6 +1,7 @@
 //! Attributes: compile-time constant data attached to operations; a closed
 //! enum, interned in the [`Context`](crate::Context).
 
+use crate::affine::{AffineMap, IntegerSet};
 use crate::entity::{Attribute, Symbol, Type};
 
 /// The contents of an attribute.
@@ -48,9 +49,13 @@ pub enum AttrData {
     },
     /// `dense<[[1.0, 2.0]]> : tensor<1x2xf32>`, `dense<0.0> : ...`, `dense<"0x...">`.
     DenseElements(DenseElements),
+    /// `affine_map<(d0)[s0] -> (d0 + s0)>`.
+    AffineMap(AffineMap),
+    /// `affine_set<(d0)[s0] : (d0 - s0 >= 0)>`.
+    IntegerSet(IntegerSet),
     /// An attribute of a dialect we do not know, kept as text
     /// (`#dialect.body`, `#dialect<body>`), or a builtin attribute that
-    /// has no structured form yet (e.g. `affine_map<...>`), kept whole.
+    /// has no structured form yet (e.g. `strided<...>`), kept whole.
     Opaque {
         /// The dialect namespace or builtin keyword.
         dialect: String,
@@ -114,6 +119,22 @@ impl AttrData {
     pub fn as_str(&self) -> Option<&str> {
         match self {
             AttrData::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The map of an `affine_map<...>` attribute.
+    pub fn as_affine_map(&self) -> Option<&AffineMap> {
+        match self {
+            AttrData::AffineMap(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The set of an `affine_set<...>` attribute.
+    pub fn as_integer_set(&self) -> Option<&IntegerSet> {
+        match self {
+            AttrData::IntegerSet(s) => Some(s),
             _ => None,
         }
     }

@@ -10,6 +10,7 @@
 //! Dialects live in `tessera-dialects` and register themselves explicitly
 //! with [`Context::register_dialect`].
 
+pub mod affine;
 pub mod attrs;
 pub mod context;
 pub mod diag;

@@ -11,11 +11,15 @@
 //!
 //! [`interp`] is the reference interpreter: the meaning of every op.
 
+pub mod affine;
 pub mod arith;
 pub mod builtin;
 pub mod func;
 pub mod graph;
 pub mod interp;
+pub mod math;
+pub mod memref;
+pub mod scf;
 
 use tessera_compiler::Context;
 
@@ -25,4 +29,8 @@ pub fn register_all(ctx: &mut Context) {
     func::register(ctx);
     graph::register(ctx);
     arith::register(ctx);
+    math::register(ctx);
+    memref::register(ctx);
+    affine::register(ctx);
+    scf::register(ctx);
 }

@@ -2,6 +2,7 @@
 //! dense arrays and dense elements, opaque dialect attributes) and
 //! locations.
 
+use crate::affine::{AffineBinOp, AffineExpr, AffineMap, IntegerSet};
 use crate::attrs::{AttrData, DenseArrayValues};
 use crate::diag::Diagnostic;
 use crate::entity::{Attribute, Location, Symbol, Type};
@@ -10,7 +11,7 @@ use crate::syntax::dense::{self, DenseScalar, ElemKind};
 use crate::syntax::float;
 use crate::syntax::lexer::{Token, TokenKind};
 use crate::syntax::parse_type::{OPAQUE_BUILTIN_ATTRS, is_type_keyword};
-use crate::syntax::parser::OpParser;
+use crate::syntax::parser::{OpParser, Punct, UnresolvedOperand};
 use crate::syntax::printer::type_str;
 use crate::types::{FloatKind, Signedness, TypeData, num_elements};
 
@@ -104,6 +105,16 @@ impl<'a> OpParser<'a, '_> {
         self.nested(|p| p.parse_attribute_inner())
     }
 
+    /// Parses an attribute whose type the context gives, as MLIR's
+    /// `parseAttribute(attr, type)`: `dense<...>` then has no `: type`
+    /// (`memref.global ... = dense<1.0>`); other attributes parse as usual.
+    pub fn parse_attribute_of_type(&mut self, ty: Type) -> PResult<Attribute> {
+        if self.at_keyword("dense") {
+            return self.nested(|p| p.parse_dense(Some(ty)));
+        }
+        self.parse_attribute()
+    }
+
     fn parse_attribute_inner(&mut self) -> PResult<Attribute> {
         match self.tok.kind {
             TokenKind::LSquare => {
@@ -148,8 +159,10 @@ impl<'a> OpParser<'a, '_> {
                         self.bump();
                         Ok(self.ctx.unit_attr())
                     }
-                    "dense" => self.parse_dense(),
+                    "dense" => self.parse_dense(None),
                     "array" => self.parse_dense_array(),
+                    "affine_map" => self.parse_affine_map_attr(),
+                    "affine_set" => self.parse_integer_set_attr(),
                     _ if OPAQUE_BUILTIN_ATTRS.contains(&kw) => {
                         self.bump();
                         if !self.at(TokenKind::Less) {
@@ -483,8 +496,8 @@ impl<'a> OpParser<'a, '_> {
         })
     }
 
-    /// `dense<...> : tensor<...>`.
-    fn parse_dense(&mut self) -> PResult<Attribute> {
+    /// `dense<...> : tensor<...>`; with `known`, just `dense<...>` of that type.
+    fn parse_dense(&mut self, known: Option<Type>) -> PResult<Attribute> {
         let start = self.tok.start;
         self.bump();
         self.expect(TokenKind::Less, "after 'dense'")?;
@@ -523,9 +536,14 @@ impl<'a> OpParser<'a, '_> {
             _ => Body::Splat(self.parse_dense_scalar()?),
         };
         self.expect(TokenKind::Greater, "to end dense elements")?;
-        self.expect(TokenKind::Colon, "and a type after dense elements")?;
-        let ty_offset = self.tok.start;
-        let ty = self.parse_type()?;
+        let (ty, ty_offset) = match known {
+            Some(t) => (t, start),
+            None => {
+                self.expect(TokenKind::Colon, "and a type after dense elements")?;
+                let ty_offset = self.tok.start;
+                (self.parse_type()?, ty_offset)
+            }
+        };
         let (shape, elem) = match self.ctx.type_data(ty) {
             TypeData::Tensor { shape, elem } | TypeData::Vector { shape, elem } => {
                 (shape.clone(), *elem)
@@ -829,5 +847,387 @@ impl<'a> OpParser<'a, '_> {
             "expected {what} number in location, found {}",
             self.tok_desc()
         )))
+    }
+}
+
+// ----- affine maps and integer sets ------------------------------------------
+
+/// How deep an affine expression tree may get; deeper ones are an error
+/// rather than a risk to the stack of the recursive walks over them.
+const MAX_AFFINE_DEPTH: u32 = 400;
+
+/// What the names in an affine expression stand for.
+enum AffineNames<'a> {
+    /// A map's own names: `(i, j)[n] -> (i + n)`.
+    Bound {
+        dims: Vec<&'a str>,
+        syms: Vec<&'a str>,
+    },
+    /// SSA values of the op being parsed, numbered in order of first use:
+    /// `%i + symbol(%n)` (dimensions unless wrapped in `symbol(...)`).
+    Ssa {
+        /// `(name, result number)` → its expression.
+        seen: Vec<(&'a str, u32, AffineExpr)>,
+        dims: Vec<UnresolvedOperand>,
+        syms: Vec<UnresolvedOperand>,
+    },
+}
+
+impl AffineNames<'_> {
+    fn ssa() -> Self {
+        AffineNames::Ssa {
+            seen: Vec::new(),
+            dims: Vec::new(),
+            syms: Vec::new(),
+        }
+    }
+
+    /// The map of `results` over these names, and the SSA operands (dimensions first).
+    fn into_map(self, results: Vec<AffineExpr>) -> (AffineMap, Vec<UnresolvedOperand>) {
+        match self {
+            AffineNames::Bound { dims, syms } => (
+                AffineMap::new(dims.len() as u32, syms.len() as u32, results),
+                Vec::new(),
+            ),
+            AffineNames::Ssa { dims, syms, .. } => {
+                let map = AffineMap::new(dims.len() as u32, syms.len() as u32, results);
+                let mut operands = dims;
+                operands.extend(syms);
+                (map, operands)
+            }
+        }
+    }
+}
+
+impl<'a> OpParser<'a, '_> {
+    /// `affine_map<(d0)[s0] -> (d0 + s0)>`, at the keyword.
+    fn parse_affine_map_attr(&mut self) -> PResult<Attribute> {
+        self.bump();
+        self.expect_affine_less("affine_map")?;
+        let mut names = self.parse_affine_inputs()?;
+        self.expect(TokenKind::Arrow, "in affine map")?;
+        self.expect(TokenKind::LParen, "to start the affine map results")?;
+        let mut results = Vec::new();
+        if !self.eat(TokenKind::RParen) {
+            loop {
+                results.push(self.parse_affine_expr(&mut names)?);
+                if !self.eat(TokenKind::Comma) {
+                    break;
+                }
+            }
+            self.expect(TokenKind::RParen, "to end the affine map results")?;
+        }
+        self.expect(TokenKind::Greater, "to end affine map")?;
+        let (map, _) = names.into_map(results);
+        Ok(self.ctx.intern_attr(AttrData::AffineMap(map)))
+    }
+
+    /// `affine_set<(d0)[s0] : (d0 - s0 >= 0, d0 == 0)>`, at the keyword.
+    fn parse_integer_set_attr(&mut self) -> PResult<Attribute> {
+        self.bump();
+        self.expect_affine_less("affine_set")?;
+        let mut names = self.parse_affine_inputs()?;
+        self.expect(TokenKind::Colon, "in integer set")?;
+        self.expect(TokenKind::LParen, "to start the integer set constraints")?;
+        let mut constraints = Vec::new();
+        if !self.eat(TokenKind::RParen) {
+            loop {
+                constraints.push(self.parse_affine_constraint(&mut names)?);
+                if !self.eat(TokenKind::Comma) {
+                    break;
+                }
+            }
+            self.expect(TokenKind::RParen, "to end the integer set constraints")?;
+        }
+        self.expect(TokenKind::Greater, "to end integer set")?;
+        // No constraints is the universe, which MLIR writes `0 == 0`.
+        if constraints.is_empty() {
+            constraints.push((AffineExpr::Constant(0), true));
+        }
+        let (map, _) = names.into_map(Vec::new());
+        let set = IntegerSet::new(map.num_dims, map.num_symbols, constraints);
+        Ok(self.ctx.intern_attr(AttrData::IntegerSet(set)))
+    }
+
+    fn expect_affine_less(&mut self, kw: &str) -> PResult<()> {
+        if self.eat(TokenKind::Less) {
+            return Ok(());
+        }
+        Err(self.error_here(format!(
+            "expected '<' after '{kw}', found {}",
+            self.tok_desc()
+        )))
+    }
+
+    /// `(d0, d1)[s0]`: the names of the dimensions and (optional) symbols.
+    fn parse_affine_inputs(&mut self) -> PResult<AffineNames<'a>> {
+        let mut dims: Vec<&'a str> = Vec::new();
+        let mut syms: Vec<&'a str> = Vec::new();
+        self.expect(TokenKind::LParen, "to start the dimension list")?;
+        self.parse_affine_input_names(TokenKind::RParen, &mut dims, &[])?;
+        if self.eat(TokenKind::LSquare) {
+            self.parse_affine_input_names(TokenKind::RSquare, &mut syms, &dims)?;
+        }
+        Ok(AffineNames::Bound { dims, syms })
+    }
+
+    fn parse_affine_input_names(
+        &mut self,
+        close: TokenKind,
+        out: &mut Vec<&'a str>,
+        others: &[&'a str],
+    ) -> PResult<()> {
+        if self.eat(close) {
+            return Ok(());
+        }
+        loop {
+            if !self.at(TokenKind::BareIdent) {
+                return Err(self.error_here(format!(
+                    "expected a dimension or symbol identifier, found {}",
+                    self.tok_desc()
+                )));
+            }
+            let name = self.spelling();
+            if out.contains(&name) || others.contains(&name) {
+                return Err(self.error_here(format!("redefinition of identifier '{name}'")));
+            }
+            out.push(name);
+            self.bump();
+            if !self.eat(TokenKind::Comma) {
+                break;
+            }
+        }
+        self.expect(close, "to end the identifier list")
+    }
+
+    /// `e >= e`, `e <= e` or `e == e`, as `(expr, is_equality)` with `expr`
+    /// compared against zero.
+    fn parse_affine_constraint(
+        &mut self,
+        names: &mut AffineNames<'a>,
+    ) -> PResult<(AffineExpr, bool)> {
+        let lhs = self.parse_affine_expr(names)?;
+        // `>=`, `<=` and `==` lex as two tokens; they must touch.
+        let eq_next = self.next_char() == b'=';
+        let kind = match self.tok.kind {
+            TokenKind::Greater if eq_next => 0,
+            TokenKind::Less if eq_next => 1,
+            TokenKind::Equal if eq_next => 2,
+            _ => {
+                return Err(self.error_here(format!(
+                    "expected '== affine-expr', '>= affine-expr' or '<= affine-expr' in affine constraint, found {}",
+                    self.tok_desc()
+                )));
+            }
+        };
+        self.bump();
+        self.bump();
+        let rhs = self.parse_affine_expr(names)?;
+        Ok(match kind {
+            0 => (lhs - rhs, false),
+            1 => (rhs - lhs, false),
+            _ => (lhs - rhs, true),
+        })
+    }
+
+    /// One affine expression: `sum := product (('+' | '-') product)*`.
+    fn parse_affine_expr(&mut self, names: &mut AffineNames<'a>) -> PResult<AffineExpr> {
+        self.affine_sum(names).map(|(e, _)| e)
+    }
+
+    /// Fails past [`MAX_AFFINE_DEPTH`]; `depth` bounds the tree's depth.
+    fn affine_depth(&mut self, depth: u32) -> PResult<u32> {
+        if depth > MAX_AFFINE_DEPTH {
+            return Err(self.error_here("affine expression is too deeply nested"));
+        }
+        Ok(depth)
+    }
+
+    fn affine_sum(&mut self, names: &mut AffineNames<'a>) -> PResult<(AffineExpr, u32)> {
+        let (mut e, mut depth) = self.affine_product(names)?;
+        loop {
+            let negate = match self.tok.kind {
+                TokenKind::Plus => false,
+                TokenKind::Minus => true,
+                _ => return Ok((e, depth)),
+            };
+            self.bump();
+            let (r, rd) = self.affine_product(names)?;
+            // Simplification may regroup a sum, but never deepens it by more than two.
+            depth = self.affine_depth(depth.max(rd) + 2)?;
+            e = if negate { e - r } else { e + r };
+        }
+    }
+
+    /// `product := unary (('*' | 'floordiv' | 'ceildiv' | 'mod') unary)*`.
+    fn affine_product(&mut self, names: &mut AffineNames<'a>) -> PResult<(AffineExpr, u32)> {
+        let (mut e, mut depth) = self.affine_unary(names)?;
+        loop {
+            let op = match self.tok.kind {
+                TokenKind::Star => AffineBinOp::Mul,
+                TokenKind::BareIdent => match self.spelling() {
+                    "floordiv" => AffineBinOp::FloorDiv,
+                    "ceildiv" => AffineBinOp::CeilDiv,
+                    "mod" => AffineBinOp::Mod,
+                    _ => return Ok((e, depth)),
+                },
+                _ => return Ok((e, depth)),
+            };
+            let offset = self.tok.start;
+            let word = self.spelling();
+            self.bump();
+            let (r, rd) = self.affine_unary(names)?;
+            if op == AffineBinOp::Mul {
+                if !e.is_symbolic_or_constant() && !r.is_symbolic_or_constant() {
+                    return Err(self.error_at(
+                        offset,
+                        "non-affine expression: at least one of the multiply operands has to be either a constant or symbolic",
+                    ));
+                }
+            } else if !r.is_symbolic_or_constant() {
+                return Err(self.error_at(
+                    offset,
+                    format!(
+                        "non-affine expression: right operand of {word} has to be either a constant or symbolic"
+                    ),
+                ));
+            }
+            depth = self.affine_depth(depth.max(rd) + 2)?;
+            e = AffineExpr::binary(op, e, r);
+        }
+    }
+
+    /// `unary := '-' unary | primary`.
+    fn affine_unary(&mut self, names: &mut AffineNames<'a>) -> PResult<(AffineExpr, u32)> {
+        if self.eat(TokenKind::Minus) {
+            return self.nested(|p| {
+                let (e, d) = p.affine_unary(names)?;
+                let d = p.affine_depth(d + 1)?;
+                Ok((-e, d))
+            });
+        }
+        self.affine_primary(names)
+    }
+
+    /// `primary := '(' sum ')' | integer | name | %ssa | symbol(%ssa)`.
+    fn affine_primary(&mut self, names: &mut AffineNames<'a>) -> PResult<(AffineExpr, u32)> {
+        match self.tok.kind {
+            TokenKind::LParen => self.nested(|p| {
+                p.bump();
+                let r = p.affine_sum(names)?;
+                p.expect(TokenKind::RParen, "to end parenthesized affine expression")?;
+                Ok(r)
+            }),
+            TokenKind::Integer => {
+                let tok = self.tok;
+                let v = self.int_magnitude(tok)?;
+                let Ok(v) = i64::try_from(v) else {
+                    return Err(self.error_here("constant too large for index"));
+                };
+                self.bump();
+                Ok((AffineExpr::Constant(v), 0))
+            }
+            TokenKind::BareIdent => {
+                let name = self.spelling();
+                if let AffineNames::Ssa { .. } = names
+                    && name == "symbol"
+                    && self.next_char() == b'('
+                {
+                    self.bump();
+                    self.bump();
+                    let e = self.affine_ssa_id(names, true)?;
+                    self.expect(TokenKind::RParen, "to end 'symbol(...)'")?;
+                    return Ok((e, 0));
+                }
+                let found = match names {
+                    AffineNames::Bound { dims, syms } => {
+                        if let Some(i) = dims.iter().position(|d| *d == name) {
+                            Some(AffineExpr::Dim(i as u32))
+                        } else {
+                            syms.iter()
+                                .position(|s| *s == name)
+                                .map(|i| AffineExpr::Symbol(i as u32))
+                        }
+                    }
+                    AffineNames::Ssa { .. } => None,
+                };
+                match found {
+                    Some(e) => {
+                        self.bump();
+                        Ok((e, 0))
+                    }
+                    None => Err(self.error_here(format!("use of undeclared identifier '{name}'"))),
+                }
+            }
+            TokenKind::PercentIdent if matches!(names, AffineNames::Ssa { .. }) => {
+                Ok((self.affine_ssa_id(names, false)?, 0))
+            }
+            _ => Err(self.error_here(format!(
+                "expected an affine expression, found {}",
+                self.tok_desc()
+            ))),
+        }
+    }
+
+    /// `%name` in an affine expression of SSA values: the expression a
+    /// value already stands for, or a new dimension (or symbol).
+    fn affine_ssa_id(&mut self, names: &mut AffineNames<'a>, symbol: bool) -> PResult<AffineExpr> {
+        let u = self.parse_operand()?;
+        let name = u.name(self);
+        let AffineNames::Ssa { seen, dims, syms } = names else {
+            let loc = u.loc(self);
+            return Err(Diagnostic::error(
+                loc,
+                "unexpected SSA value in an affine map",
+            ));
+        };
+        if let Some((_, _, e)) = seen.iter().find(|(n, k, _)| *n == name && *k == u.number()) {
+            return Ok(e.clone());
+        }
+        let e = if symbol {
+            syms.push(u);
+            AffineExpr::Symbol(syms.len() as u32 - 1)
+        } else {
+            dims.push(u);
+            AffineExpr::Dim(dims.len() as u32 - 1)
+        };
+        seen.push((name, u.number(), e.clone()));
+        Ok(e)
+    }
+
+    /// Parses one affine expression over SSA values, as in the bounds of
+    /// `affine.parallel`: `%i + symbol(%n) * 2`. Values are dimensions
+    /// unless wrapped in `symbol(...)`, numbered in order of first use.
+    /// Returns a map with the expression as its one result, and its operands
+    /// (dimensions, then symbols).
+    pub fn parse_affine_expr_of_ssa_ids(&mut self) -> PResult<(AffineMap, Vec<UnresolvedOperand>)> {
+        let mut names = AffineNames::ssa();
+        let e = self.parse_affine_expr(&mut names)?;
+        Ok(names.into_map(vec![e]))
+    }
+
+    /// Parses `open e0, e1, .. close`, affine expressions over SSA values
+    /// (as the subscripts of `affine.load %m[%i + 1, %j]`), into one map and
+    /// its operands (dimensions, then symbols); see
+    /// [`parse_affine_expr_of_ssa_ids`](Self::parse_affine_expr_of_ssa_ids).
+    /// The list may be empty.
+    pub fn parse_affine_map_of_ssa_ids(
+        &mut self,
+        open: Punct,
+        close: Punct,
+    ) -> PResult<(AffineMap, Vec<UnresolvedOperand>)> {
+        self.parse_punct(open, "to start an affine expression list")?;
+        let mut names = AffineNames::ssa();
+        let mut results = Vec::new();
+        if !self.parse_optional_punct(close) {
+            loop {
+                results.push(self.parse_affine_expr(&mut names)?);
+                if !self.eat(TokenKind::Comma) {
+                    break;
+                }
+            }
+            self.parse_punct(close, "to end an affine expression list")?;
+        }
+        Ok(names.into_map(results))
     }
 }

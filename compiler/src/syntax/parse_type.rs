@@ -290,12 +290,18 @@ impl OpParser<'_, '_> {
                 let mut memory_space = None;
                 if self.eat(TokenKind::Comma) {
                     let a = self.parse_attribute()?;
-                    let is_layout = matches!(
+                    let is_layout = match self.ctx.attr_data(a) {
+                        AttrData::AffineMap(_) => true,
+                        AttrData::Opaque { dialect, .. } => dialect == "strided",
+                        _ => false,
+                    };
+                    // As in MLIR, an identity map is no layout at all.
+                    let identity = matches!(
                         self.ctx.attr_data(a),
-                        AttrData::Opaque { dialect, .. } if dialect == "affine_map" || dialect == "strided"
+                        AttrData::AffineMap(m) if m.is_identity() && m.num_dims as usize == shape.len()
                     );
                     if is_layout {
-                        layout = Some(a);
+                        layout = (!identity).then_some(a);
                         if self.eat(TokenKind::Comma) {
                             memory_space = Some(self.parse_attribute()?);
                         }

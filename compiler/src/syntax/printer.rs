@@ -14,6 +14,7 @@
 
 use std::fmt::Write;
 
+use crate::affine::{AffineExpr, AffineMap, AffineWriter};
 use crate::attrs::{AttrData, DenseArrayValues, DenseElements};
 use crate::context::Context;
 use crate::entity::{
@@ -333,6 +334,12 @@ pub fn write_attr(ctx: &Context, attr: Attribute, out: &mut String, elide_defaul
             out.push('>');
         }
         AttrData::DenseElements(d) => write_dense(ctx, d, out),
+        AttrData::AffineMap(m) => {
+            let _ = write!(out, "affine_map<{m}>");
+        }
+        AttrData::IntegerSet(s) => {
+            let _ = write!(out, "affine_set<{s}>");
+        }
         AttrData::Opaque { dialect, body } => {
             if !OPAQUE_BUILTIN_ATTRS.contains(&dialect.as_str()) {
                 out.push('#');
@@ -818,6 +825,37 @@ impl<'a> OpPrinter<'a> {
         }
     }
 
+    /// Writes an affine expression over SSA values, as MLIR's
+    /// `printAffineExprOfSSAIds`: `d<i>` prints as `dims[i]` and `s<i>` as
+    /// `symbol(syms[i])` (`%i + symbol(%n)`).
+    pub fn print_affine_expr_of_ssa_ids(
+        &mut self,
+        expr: &AffineExpr,
+        dims: &[Value],
+        syms: &[Value],
+    ) {
+        let mut w = SsaAffineWriter {
+            p: self,
+            dims,
+            syms,
+        };
+        expr.write_to(&mut w);
+    }
+
+    /// Writes the results of `map` over SSA values, separated by `, `
+    /// (no brackets), as MLIR's `printAffineMapOfSSAIds`; `operands` are
+    /// the dimension values, then the symbol values.
+    pub fn print_affine_map_of_ssa_ids(&mut self, map: &AffineMap, operands: &[Value]) {
+        let n = (map.num_dims as usize).min(operands.len());
+        let (dims, syms) = operands.split_at(n);
+        for (i, e) in map.results.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(", ");
+            }
+            self.print_affine_expr_of_ssa_ids(e, dims, syms);
+        }
+    }
+
     /// Writes `@name`, quoted if needed.
     pub fn print_symbol_name(&mut self, name: &str) {
         write_symbol_name(name, &mut self.out);
@@ -920,6 +958,37 @@ impl<'a> OpPrinter<'a> {
         match ctx.region(region).blocks.first() {
             Some(&b) => ctx.block_args(b),
             None => &[],
+        }
+    }
+}
+
+/// Names the dimensions and symbols of an affine expression after SSA values.
+struct SsaAffineWriter<'p, 'a, 'v> {
+    p: &'p mut OpPrinter<'a>,
+    dims: &'v [Value],
+    syms: &'v [Value],
+}
+
+impl AffineWriter for SsaAffineWriter<'_, '_, '_> {
+    fn text(&mut self, s: &str) {
+        self.p.out.push_str(s);
+    }
+
+    fn dim(&mut self, pos: u32) {
+        match self.dims.get(pos as usize) {
+            Some(&v) => self.p.print_operand(v),
+            None => self.p.out.push_str("<<UNKNOWN DIM>>"),
+        }
+    }
+
+    fn symbol(&mut self, pos: u32) {
+        match self.syms.get(pos as usize) {
+            Some(&v) => {
+                self.p.out.push_str("symbol(");
+                self.p.print_operand(v);
+                self.p.out.push(')');
+            }
+            None => self.p.out.push_str("<<UNKNOWN SYMBOL>>"),
         }
     }
 }

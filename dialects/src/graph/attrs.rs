@@ -179,6 +179,8 @@ fn kind(d: &AttrData) -> &'static str {
         } => "a dense array of another integer type",
         AttrData::DenseArray { .. } => "a float dense array",
         AttrData::DenseElements(_) => "dense elements",
+        AttrData::AffineMap(_) => "an affine map",
+        AttrData::IntegerSet(_) => "an integer set",
         AttrData::Opaque { .. } => "an opaque attribute",
     }
 }

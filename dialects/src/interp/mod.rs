@@ -20,4 +20,5 @@
 
 pub mod eval;
 pub mod kernels;
+pub mod scalar;
 pub mod value;
