@@ -7,7 +7,14 @@
 //! - `builtin` ([`builtin`]) holds `builtin.module`;
 //! - `func` ([`func`]) holds `func.func`, `func.return`, `func.call`;
 //! - `graph` ([`graph`]) is the high-level tensor dialect of `shared/spec/graph-dialect.md`;
-//! - `arith` ([`arith`]) is scalar arithmetic, with MLIR's syntax and meaning.
+//! - `arith` ([`arith`]) is integer and float arithmetic, comparisons and casts;
+//! - `math` ([`math`]) holds the math functions (`exp`, `tanh`, `erf`, `fma`, ...);
+//! - `memref` ([`memref`]) holds buffers: alloc, load, store, globals, subviews;
+//! - `affine` ([`affine`]) holds affine loops, loads, stores and maps;
+//! - `scf` ([`scf`]) holds structured control flow: `for`, `if`, `while`, `parallel`.
+//!
+//! Every dialect after `graph` follows upstream MLIR 19's syntax and
+//! meaning, so `mlir-opt-19` reads what we print at that level.
 //!
 //! [`interp`] is the reference interpreter: the meaning of every op.
 

@@ -640,7 +640,7 @@ fn evaluation_never_panics_on_mismatched_operands() {
         ElemTy::Float(FloatKind::F64),
     ];
     let mut rng = Rng(1234);
-    let mut scalar = |rng: &mut Rng| match tys[rng.next() as usize % tys.len()] {
+    let scalar = |rng: &mut Rng| match tys[rng.next() as usize % tys.len()] {
         ElemTy::Int(w) => Scalar::Int {
             bits: rng.int_bits(w),
             width: w,

@@ -13,6 +13,7 @@
 //! - [`transforms`]: the generic passes, which work on any dialect through
 //!   op traits and hooks: `canonicalize`, `cse`, `symbol-dce`, `inline`.
 
+pub mod eqsat;
 pub mod transforms;
 
 use tessera_compiler::pass::{PassInfo, PassRegistry};
@@ -24,6 +25,7 @@ pub fn pass_infos() -> Vec<PassInfo> {
         transforms::cse_info(),
         transforms::symbol_dce_info(),
         transforms::inline_info(),
+        eqsat::graph_eqsat_info(),
     ]
 }
 

@@ -11,7 +11,7 @@
 pub const OPT_LEVELS: &[(&str, &str, &str)] = &[
     // name  summary                      pipeline
     ("O0",   "no optimization",           ""),
-    ("O1",   "local cleanups",            "builtin.module(canonicalize,cse)"),
-    ("O2",   "default optimizations",     "builtin.module(canonicalize,cse)"),
-    ("O3",   "aggressive optimizations",  "builtin.module(canonicalize,cse)"),
+    ("O1",   "local cleanups",            "builtin.module(canonicalize,graph-eqsat,cse)"),
+    ("O2",   "default optimizations",     "builtin.module(canonicalize,graph-eqsat,cse)"),
+    ("O3",   "aggressive optimizations",  "builtin.module(canonicalize,graph-eqsat,cse)"),
 ];

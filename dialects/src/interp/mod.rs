@@ -6,6 +6,9 @@
 //! - [`kernels`]: one pure function per op family, taking tensors and plain
 //!   Rust parameters (never IR types), returning a tensor or a
 //!   [`KernelError`](kernels::KernelError).
+//! - [`eval`]: runs a `func.func` of `graph` ops over the kernels.
+//! - [`scalar`]: per-element semantics of `arith` and `math` ops, for the
+//!   loop-level interpreter.
 //!
 //! Evaluation follows `graph-dialect.md`: NumPy semantics, with float
 //! results computed in `f64` and then rounded to the result's element type,
