@@ -10,6 +10,9 @@
 //!   - [`test_a_pass_with_tensor_lit`]: lit tests for a pass, `RUN:`
 //!     lines, FileCheck, `--verify-diagnostics`, and running them from
 //!     `cargo test`;
+//!   - [`write_a_rewrite_rule`]: a rewrite rule for `graph-eqsat`, run
+//!     with the `algebra` rules on a parsed function and checked against
+//!     the interpreter;
 //! - `docs/passes.md` is generated from the pass registry by
 //!   [`passes_markdown`], and a test fails when the file is stale
 //!   (regenerate it with [`REGENERATE`]).
@@ -27,3 +30,6 @@ pub mod write_a_pass {}
 
 #[doc = include_str!("../tutorials/test-a-pass-with-tensor-lit.md")]
 pub mod test_a_pass_with_tensor_lit {}
+
+#[doc = include_str!("../tutorials/write-a-rewrite-rule.md")]
+pub mod write_a_rewrite_rule {}
