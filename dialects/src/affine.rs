@@ -59,15 +59,18 @@ use std::fmt;
 use tessera_compiler::affine::{AffineExpr, AffineMap, IntegerSet};
 use tessera_compiler::ir::{Builder, InsertPoint, OperationState};
 use tessera_compiler::syntax::dense::{self, DenseScalar};
-use tessera_compiler::syntax::{Argument, OpParser, OpPrinter, Punct, UnresolvedOperand, type_str};
+use tessera_compiler::syntax::{OpParser, OpPrinter, Punct, UnresolvedOperand, type_str};
 use tessera_compiler::{
     AttrData, Attribute, BlockId, Context, Diagnostic, DialectDef, Location, OpDef, OpId, OpSyntax,
-    OpTraits, RegionId, Type, Value,
+    OpTraits, Type, Value,
 };
 
 use crate::memref::{
     SEGMENTS, all_index, check_indices, is_index, memref_operand, memref_parts, op_error,
     operand_groups, segments, segments_attr, set_attr,
+};
+use crate::region_form::{
+    arguments, ensure_terminator, parse_yield, print_yield, printable_regions,
 };
 
 /// Registers the `affine` dialect.
@@ -1081,62 +1084,6 @@ fn check_operand_counts(
     Ok(())
 }
 
-/// Appends `affine.yield` to the single block of `region` if it does not
-/// end with a terminator (the custom forms may leave it out).
-fn ensure_terminator(ctx: &mut Context, region: RegionId, loc: Location) {
-    let block = match ctx.region(region).blocks.first() {
-        Some(&b) => b,
-        None => {
-            let b = ctx.create_block(&[], loc);
-            ctx.append_block(region, b);
-            b
-        }
-    };
-    let terminated = ctx
-        .last_op(block)
-        .is_some_and(|o| ctx.op_has_traits(o, OpTraits::TERMINATOR));
-    if !terminated {
-        let mut b = Builder::new(ctx, InsertPoint::End(block));
-        build_yield(&mut b, &[], loc);
-    }
-}
-
-/// Whether each region of `op` is one block ending with a terminator and
-/// without arguments past the first `args` (what custom forms can print).
-fn printable_regions(ctx: &Context, op: OpId, args: usize) -> bool {
-    ctx.op(op)
-        .regions
-        .iter()
-        .all(|&r| match ctx.region(r).blocks[..] {
-            [] => true,
-            [b] => {
-                ctx.block_args(b).len() <= args
-                    && ctx
-                        .last_op(b)
-                        .is_some_and(|t| ctx.op_has_traits(t, OpTraits::TERMINATOR))
-            }
-            _ => false,
-        })
-}
-
-/// Region arguments for names parsed as operands.
-fn arguments(
-    p: &mut OpParser<'_, '_>,
-    names: &[UnresolvedOperand],
-    types: &[Type],
-) -> Vec<Argument> {
-    names
-        .iter()
-        .zip(types)
-        .map(|(n, &ty)| Argument {
-            name: *n,
-            ty,
-            attrs: None,
-            loc: n.loc(p),
-        })
-        .collect()
-}
-
 // ----- affine.for -------------------------------------------------------------
 
 fn verify_for(ctx: &Context, op: OpId) -> Result<(), Diagnostic> {
@@ -1338,7 +1285,7 @@ fn parse_for(p: &mut OpParser<'_, '_>, state: &mut OperationState) -> Result<(),
     arg_types.extend_from_slice(&types);
     let args = arguments(p, &names, &arg_types);
     let region = p.parse_region(&args)?;
-    ensure_terminator(p.ctx(), region, state.loc);
+    ensure_terminator(p.ctx(), region, "affine.yield", state.loc);
     p.parse_optional_attr_dict(&mut state.attrs)?;
     state.operands = operands;
     state.result_types = types;
@@ -1702,7 +1649,7 @@ fn parse_parallel(p: &mut OpParser<'_, '_>, state: &mut OperationState) -> Resul
     operands.extend(p.resolve_operands_same_type(&uops, index)?);
     let args = arguments(p, &ivs, &vec![index; ivs.len()]);
     let region = p.parse_region(&args)?;
-    ensure_terminator(p.ctx(), region, state.loc);
+    ensure_terminator(p.ctx(), region, "affine.yield", state.loc);
     p.parse_optional_attr_dict(&mut state.attrs)?;
     state.operands = operands;
     state.result_types = types;
@@ -1868,10 +1815,10 @@ fn parse_if(p: &mut OpParser<'_, '_>, state: &mut OperationState) -> Result<(), 
     check_operand_counts(&as_map, dims.len(), syms.len(), loc, "integer set")?;
     let types = p.parse_optional_arrow_type_list()?;
     let then_region = p.parse_region(&[])?;
-    ensure_terminator(p.ctx(), then_region, state.loc);
+    ensure_terminator(p.ctx(), then_region, "affine.yield", state.loc);
     let else_region = if p.parse_optional_keyword("else") {
         let r = p.parse_region(&[])?;
-        ensure_terminator(p.ctx(), r, state.loc);
+        ensure_terminator(p.ctx(), r, "affine.yield", state.loc);
         r
     } else {
         p.ctx().create_region()
@@ -2199,32 +2146,6 @@ fn verify_yield(ctx: &Context, op: OpId) -> Result<(), Diagnostic> {
             op,
             "types mismatch between yield op and its parent",
         ));
-    }
-    Ok(())
-}
-
-/// `[{attrs}] [%a, .. : T, ..]`.
-fn parse_yield(p: &mut OpParser<'_, '_>, state: &mut OperationState) -> Result<(), Diagnostic> {
-    p.parse_optional_attr_dict(&mut state.attrs)?;
-    let loc = p.current_loc();
-    let operands = p.parse_operand_list()?;
-    if !operands.is_empty() {
-        let types = p.parse_colon_type_list()?;
-        state.operands = p.resolve_operands(&operands, &types, loc)?;
-    }
-    Ok(())
-}
-
-fn print_yield(p: &mut OpPrinter<'_>, op: OpId) -> fmt::Result {
-    let ctx = p.ctx();
-    let operands = &ctx.op(op).operands;
-    p.print_attr_dict_except(op, &[]);
-    if !operands.is_empty() {
-        p.print_str(" ");
-        p.print_operands(operands);
-        p.print_str(" : ");
-        let types: Vec<Type> = operands.iter().map(|&v| ctx.value_type(v)).collect();
-        p.print_types(&types);
     }
     Ok(())
 }

@@ -26,6 +26,7 @@ pub mod graph;
 pub mod interp;
 pub mod math;
 pub mod memref;
+mod region_form;
 pub mod scf;
 
 use tessera_compiler::Context;

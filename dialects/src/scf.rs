@@ -54,15 +54,18 @@
 use std::fmt;
 
 use tessera_compiler::ir::{Builder, InsertPoint, OperationState};
-use tessera_compiler::syntax::{Argument, OpParser, OpPrinter, Punct, UnresolvedOperand, type_str};
+use tessera_compiler::syntax::{OpParser, OpPrinter, Punct, UnresolvedOperand, type_str};
 use tessera_compiler::{
     AttrData, BlockId, Context, Diagnostic, DialectDef, Location, OpDef, OpId, OpSyntax, OpTraits,
-    RegionId, Signedness, Type, TypeData, Value,
+    Signedness, Type, TypeData, Value,
 };
 
 use crate::memref::{
     SEGMENTS, all_index, check_indices, is_index, op_error, operand_groups, segments,
     segments_attr, set_attr,
+};
+use crate::region_form::{
+    arguments, ensure_terminator, parse_yield, print_yield, printable_regions,
 };
 
 /// Registers the `scf` dialect.
@@ -450,62 +453,6 @@ pub fn build_condition(
 }
 
 // ----- shared syntax ----------------------------------------------------------
-
-/// Appends an empty `terminator` to the single block of `region` if it does
-/// not end with a terminator (the custom forms may leave it out).
-fn ensure_terminator(ctx: &mut Context, region: RegionId, terminator: &str, loc: Location) {
-    let block = match ctx.region(region).blocks.first() {
-        Some(&b) => b,
-        None => {
-            let b = ctx.create_block(&[], loc);
-            ctx.append_block(region, b);
-            b
-        }
-    };
-    let terminated = ctx
-        .last_op(block)
-        .is_some_and(|o| ctx.op_has_traits(o, OpTraits::TERMINATOR));
-    if !terminated {
-        let mut b = Builder::new(ctx, InsertPoint::End(block));
-        b.create(terminator, &[], &[], &[], loc);
-    }
-}
-
-/// Whether each region of `op` is one block ending with a terminator and
-/// without arguments past the first `args` (what custom forms can print).
-fn printable_regions(ctx: &Context, op: OpId, args: usize) -> bool {
-    ctx.op(op)
-        .regions
-        .iter()
-        .all(|&r| match ctx.region(r).blocks[..] {
-            [] => true,
-            [b] => {
-                ctx.block_args(b).len() <= args
-                    && ctx
-                        .last_op(b)
-                        .is_some_and(|t| ctx.op_has_traits(t, OpTraits::TERMINATOR))
-            }
-            _ => false,
-        })
-}
-
-/// Region arguments for names parsed as operands.
-fn arguments(
-    p: &mut OpParser<'_, '_>,
-    names: &[UnresolvedOperand],
-    types: &[Type],
-) -> Vec<Argument> {
-    names
-        .iter()
-        .zip(types)
-        .map(|(n, &ty)| Argument {
-            name: *n,
-            ty,
-            attrs: None,
-            loc: n.loc(p),
-        })
-        .collect()
-}
 
 /// `(%a = %x, %b = %y)`: (region argument names, init operands).
 fn parse_assignment_list(
@@ -1108,31 +1055,6 @@ fn verify_yield(ctx: &Context, op: OpId) -> Result<(), Diagnostic> {
             op,
             "types mismatch between yield op and its parent",
         ));
-    }
-    Ok(())
-}
-
-/// `[{attrs}] [%a, .. : T, ..]`.
-fn parse_yield(p: &mut OpParser<'_, '_>, state: &mut OperationState) -> Result<(), Diagnostic> {
-    p.parse_optional_attr_dict(&mut state.attrs)?;
-    let loc = p.current_loc();
-    let operands = p.parse_operand_list()?;
-    if !operands.is_empty() {
-        let types = p.parse_colon_type_list()?;
-        state.operands = p.resolve_operands(&operands, &types, loc)?;
-    }
-    Ok(())
-}
-
-fn print_yield(p: &mut OpPrinter<'_>, op: OpId) -> fmt::Result {
-    let ctx = p.ctx();
-    let operands = &ctx.op(op).operands;
-    p.print_attr_dict_except(op, &[]);
-    if !operands.is_empty() {
-        p.print_str(" ");
-        p.print_operands(operands);
-        p.print_str(" : ");
-        p.print_types(&types_of(ctx, operands));
     }
     Ok(())
 }
