@@ -45,6 +45,8 @@ use tessera_compiler::{
     OpDef, OpId, OpSyntax, OpTraits, Type, TypeData, Value,
 };
 
+use crate::region_form::{parse_operand_type, print_operand_type};
+
 /// Registers the `memref` dialect.
 pub fn register(ctx: &mut Context) {
     let custom = |parse, print| OpSyntax::Custom { parse, print };
@@ -65,7 +67,7 @@ pub fn register(ctx: &mut Context) {
             ),
         OpDef::new("memref.dealloc", "Frees a buffer made by memref.alloc")
             .verify(verify_dealloc)
-            .syntax(custom(parse_dealloc, print_dealloc))
+            .syntax(custom(parse_operand_type, print_operand_type))
             .description("`memref.dealloc %0 : memref<4xf32>`."),
         OpDef::new("memref.load", "Reads one element of a buffer")
             .verify(verify_load)
@@ -971,28 +973,6 @@ fn verify_dealloc(ctx: &Context, op: OpId) -> Result<(), Diagnostic> {
         return Err(op_error(ctx, op, "expects one operand and no results"));
     };
     memref_operand(ctx, op, *v, "operand").map(|_| ())
-}
-
-/// `%m {attrs} : type`.
-fn parse_dealloc(p: &mut OpParser<'_, '_>, state: &mut OperationState) -> Result<(), Diagnostic> {
-    let m = p.parse_operand()?;
-    p.parse_optional_attr_dict(&mut state.attrs)?;
-    let ty = p.parse_colon_type()?;
-    state.operands = vec![p.resolve_operand(&m, ty)?];
-    Ok(())
-}
-
-fn print_dealloc(p: &mut OpPrinter<'_>, op: OpId) -> fmt::Result {
-    let ctx = p.ctx();
-    let [v] = ctx.op(op).operands[..] else {
-        return Err(fmt::Error);
-    };
-    p.print_str(" ");
-    p.print_operand(v);
-    p.print_attr_dict_except(op, &[]);
-    p.print_str(" : ");
-    p.print_type(ctx.value_type(v));
-    Ok(())
 }
 
 // ----- load / store -----------------------------------------------------------

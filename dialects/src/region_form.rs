@@ -1,5 +1,6 @@
-//! Custom-syntax helpers shared by the dialects whose ops own
-//! single-block regions ending in a yield-like terminator (`affine`, `scf`).
+//! Custom-syntax helpers shared by the loop-level dialects (`affine`,
+//! `scf`, `memref`): single-block regions ending in a yield-like
+//! terminator, and the one-operand form `op %v {attrs} : T`.
 
 use std::fmt;
 
@@ -94,5 +95,32 @@ pub(crate) fn print_yield(p: &mut OpPrinter<'_>, op: OpId) -> fmt::Result {
         let types: Vec<Type> = operands.iter().map(|&v| ctx.value_type(v)).collect();
         p.print_types(&types);
     }
+    Ok(())
+}
+
+/// `%v {attrs} : T`: one operand, no results (`memref.dealloc`, `scf.reduce.return`).
+pub(crate) fn parse_operand_type(
+    p: &mut OpParser<'_, '_>,
+    state: &mut OperationState,
+) -> Result<(), Diagnostic> {
+    let v = p.parse_operand()?;
+    p.parse_optional_attr_dict(&mut state.attrs)?;
+    let ty = p.parse_colon_type()?;
+    state.operands = vec![p.resolve_operand(&v, ty)?];
+    Ok(())
+}
+
+/// Prints the form of [`parse_operand_type`]; falls back to the generic
+/// form unless the op has exactly one operand.
+pub(crate) fn print_operand_type(p: &mut OpPrinter<'_>, op: OpId) -> fmt::Result {
+    let ctx = p.ctx();
+    let [v] = ctx.op(op).operands[..] else {
+        return Err(fmt::Error);
+    };
+    p.print_str(" ");
+    p.print_operand(v);
+    p.print_attr_dict_except(op, &[]);
+    p.print_str(" : ");
+    p.print_type(ctx.value_type(v));
     Ok(())
 }

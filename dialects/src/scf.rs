@@ -65,7 +65,8 @@ use crate::memref::{
     segments_attr, set_attr,
 };
 use crate::region_form::{
-    arguments, ensure_terminator, parse_yield, print_yield, printable_regions,
+    arguments, ensure_terminator, parse_operand_type, parse_yield, print_operand_type, print_yield,
+    printable_regions,
 };
 
 /// Registers the `scf` dialect.
@@ -139,7 +140,7 @@ pub fn register(ctx: &mut Context) {
         OpDef::new("scf.reduce.return", "Ends a reduction region of scf.reduce")
             .traits(OpTraits::TERMINATOR | OpTraits::PURE)
             .verify(verify_reduce_return)
-            .syntax(custom(parse_reduce_return, print_reduce_return))
+            .syntax(custom(parse_operand_type, print_operand_type))
             .description("`scf.reduce.return %s : f32`: the combined value."),
     ];
     ctx.register_dialect(
@@ -1327,30 +1328,5 @@ fn verify_reduce_return(ctx: &Context, op: OpId) -> Result<(), Diagnostic> {
             ),
         ));
     }
-    Ok(())
-}
-
-/// `%r {attrs} : T`.
-fn parse_reduce_return(
-    p: &mut OpParser<'_, '_>,
-    state: &mut OperationState,
-) -> Result<(), Diagnostic> {
-    let v = p.parse_operand()?;
-    p.parse_optional_attr_dict(&mut state.attrs)?;
-    let ty = p.parse_colon_type()?;
-    state.operands = vec![p.resolve_operand(&v, ty)?];
-    Ok(())
-}
-
-fn print_reduce_return(p: &mut OpPrinter<'_>, op: OpId) -> fmt::Result {
-    let ctx = p.ctx();
-    let [v] = ctx.op(op).operands[..] else {
-        return Err(fmt::Error);
-    };
-    p.print_str(" ");
-    p.print_operand(v);
-    p.print_attr_dict_except(op, &[]);
-    p.print_str(" : ");
-    p.print_type(ctx.value_type(v));
     Ok(())
 }

@@ -24,7 +24,6 @@ use eqsat_support::{Rng, context, random_tensor};
 use tessera_compiler::Context;
 use tessera_dialects::graph::ops::Family;
 use tessera_dialects::graph::{ElemType, TensorType};
-use tessera_dialects::interp::eval::constant_to_tensor;
 use tessera_dialects::interp::kernels::CmpPredicate;
 use tessera_dialects::interp::value::Tensor;
 use tessera_passes::eqsat::analysis::{GraphAnalysis, GraphEGraph, eval_node};
@@ -243,84 +242,18 @@ fn check_instance(ctx: &mut Context, index: usize, rng: &mut Rng) -> Outcome {
         return Outcome::Disagreed(format!("merged classes of different types in {instance}"));
     }
 
-    // Every class's value: from the instance, then from evaluating nodes.
-    let mut known: HashMap<Id, Tensor> = HashMap::new();
-    for (id, v) in ids.iter().zip(&vals) {
-        let Some(v) = v else { continue };
-        let c = eg.find(*id);
-        if let Some(prev) = known.get(&c) {
-            if let Err(e) = v.allclose(prev, rtol, atol) {
-                return Outcome::Disagreed(format!("{instance}: two merged sub-terms differ: {e}"));
-            }
-        } else {
-            known.insert(c, v.clone());
-        }
-    }
-    let mut nodes: Vec<(Id, Graph)> = eg
-        .classes()
-        .flat_map(|c| c.nodes.iter().map(move |n| (c.id, n.clone())))
-        .filter(|(_, n)| !n.is_attr_leaf())
+    // Every class's value: from the instance, then from evaluating nodes
+    // (the same check the witnesses use).
+    let values: Vec<(Id, Tensor)> = ids
+        .iter()
+        .zip(&vals)
+        .filter_map(|(id, v)| v.clone().map(|v| (*id, v)))
         .collect();
-    nodes.sort();
-    let mut done = vec![false; nodes.len()];
-    let mut compared = 0;
-    loop {
-        let mut progress = false;
-        for (k, (class, node)) in nodes.iter().enumerate() {
-            if done[k] {
-                continue;
-            }
-            let value = match node {
-                Graph::Input(i) => Ok(inputs[i.0 as usize].clone()),
-                Graph::Const(c) => constant_to_tensor(eg.analysis.ctx, c.0),
-                op => {
-                    let Some(ops) = op
-                        .operands()
-                        .iter()
-                        .map(|&c| known.get(&eg.find(c)).cloned())
-                        .collect::<Option<Vec<_>>>()
-                    else {
-                        continue;
-                    };
-                    let refs: Vec<&Tensor> = ops.iter().collect();
-                    let leaves = leaf_nodes(&eg, op);
-                    let leaves: Vec<&Graph> = leaves.iter().collect();
-                    eval_node(eg.analysis.ctx, op, &refs, &leaves)
-                }
-            };
-            done[k] = true;
-            progress = true;
-            let value = match value {
-                Ok(v) => v,
-                Err(e) => {
-                    return Outcome::Disagreed(format!(
-                        "{instance}: evaluating {node} failed: {e}"
-                    ));
-                }
-            };
-            let c = eg.find(*class);
-            match known.get(&c) {
-                Some(prev) => {
-                    compared += 1;
-                    if let Err(e) = value.allclose(prev, rtol, atol) {
-                        return Outcome::Disagreed(format!(
-                            "{instance} with inputs {inputs:?}: node {node} of its class differs: {e}"
-                        ));
-                    }
-                }
-                None => {
-                    known.insert(c, value);
-                }
-            }
-        }
-        if !progress {
-            break;
-        }
+    match eqsat_witness::agree(&mut eg, &inputs, &values, rtol, atol) {
+        Ok(0) => Outcome::NotApplied,
+        Ok(_) => Outcome::Agreed,
+        Err(e) => Outcome::Disagreed(format!("{instance} with inputs {inputs:?}: {e}")),
     }
-    if compared == 0 {
-        return Outcome::NotApplied;
-    }
-    Outcome::Agreed
 }
 
 /// The leaves of `node`'s attribute children.

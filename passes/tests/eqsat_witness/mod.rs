@@ -321,7 +321,7 @@ fn leaf_nodes(eg: &GraphEGraph<'_>, node: &Graph) -> Vec<Graph> {
 
 /// Evaluates every node of every class; all of a class must agree.
 /// Returns how many nodes were compared with their class's value.
-fn agree(
+pub fn agree(
     eg: &mut GraphEGraph<'_>,
     inputs: &[Tensor],
     values: &[(Id, Tensor)],
