@@ -8,6 +8,9 @@
 #    arith ops with repeated subexpressions: tensor-opt vs mlir-opt-19.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=lib/devnull.sh
+source scripts/lib/devnull.sh
+ensure_dev_null
 bash scripts/setup.sh
 command -v hyperfine >/dev/null || {
   echo "bench: installing hyperfine"

@@ -3,6 +3,9 @@
 # the reference interpreter with the input examples/mlp/x.npy, printing results.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=lib/devnull.sh
+source scripts/lib/devnull.sh
+ensure_dev_null
 
 example=examples/mlp.mlir
 input=examples/mlp/x.npy
