@@ -11,7 +11,8 @@
 //! - `math` ([`math`]) holds the math functions (`exp`, `tanh`, `erf`, `fma`, ...);
 //! - `memref` ([`memref`]) holds buffers: alloc, load, store, globals, subviews;
 //! - `affine` ([`affine`]) holds affine loops, loads, stores and maps;
-//! - `scf` ([`scf`]) holds structured control flow: `for`, `if`, `while`, `parallel`.
+//! - `scf` ([`scf`]) holds structured control flow: `for`, `if`, `while`, `parallel`;
+//! - `vector` ([`vector`]) holds SIMD vectors: loads, stores, broadcasts, reductions, transfers.
 //!
 //! Every dialect after `graph` follows upstream MLIR 19's syntax and
 //! meaning, so `mlir-opt-19` reads what we print at that level.
@@ -28,6 +29,7 @@ pub mod math;
 pub mod memref;
 mod region_form;
 pub mod scf;
+pub mod vector;
 
 use tessera_compiler::Context;
 
@@ -41,4 +43,5 @@ pub fn register_all(ctx: &mut Context) {
     memref::register(ctx);
     affine::register(ctx);
     scf::register(ctx);
+    vector::register(ctx);
 }

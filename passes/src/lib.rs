@@ -12,21 +12,33 @@
 //!
 //! - [`transforms`]: the generic passes, which work on any dialect through
 //!   op traits and hooks: `canonicalize`, `cse`, `symbol-dce`, `inline`.
+//! - [`eqsat`]: `graph-eqsat`, equality saturation of the graph level.
+//! - [`conversion`]: `convert-graph-to-affine` and the other lowerings.
+//! - [`affine`]: loop passes (tiling, fusion, unrolling, vectorization,
+//!   parallelization) and `lower-affine`.
+//! - [`math`]: `math-expand-approximations`.
 
+pub mod affine;
+pub mod conversion;
 pub mod eqsat;
+pub mod math;
 pub mod transforms;
 
 use tessera_compiler::pass::{PassInfo, PassRegistry};
 
 /// The description of every pass of this crate, in no particular order.
 pub fn pass_infos() -> Vec<PassInfo> {
-    vec![
+    let mut infos = vec![
         transforms::canonicalize_info(),
         transforms::cse_info(),
         transforms::symbol_dce_info(),
         transforms::inline_info(),
         eqsat::graph_eqsat_info(),
-    ]
+    ];
+    infos.extend(conversion::pass_infos());
+    infos.extend(affine::pass_infos());
+    infos.extend(math::pass_infos());
+    infos
 }
 
 /// Registers every pass of this crate in `reg`.

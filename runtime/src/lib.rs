@@ -25,6 +25,7 @@
 //! `llvm` and `cranelift` backends are named in [`Backend`] but compiling for
 //! them fails with a clear error.
 
+pub mod backend;
 pub mod engine;
 pub mod format;
 pub mod npy;

@@ -9,6 +9,8 @@
 //! - [`eval`]: runs a `func.func` of `graph` ops over the kernels.
 //! - [`scalar`]: per-element semantics of `arith` and `math` ops, for the
 //!   loop-level interpreter.
+//! - [`loops`]: the loop-level interpreter: `func`, `affine`, `scf`, `arith`,
+//!   `math`, `memref` and `vector` ops over buffers.
 //!
 //! Evaluation follows `graph-dialect.md`: NumPy semantics, with float
 //! results computed in `f64` and then rounded to the result's element type,
@@ -23,5 +25,6 @@
 
 pub mod eval;
 pub mod kernels;
+pub mod loops;
 pub mod scalar;
 pub mod value;

@@ -1,0 +1,2 @@
+//! The Cranelift backend: loop-level IR to Cranelift IR, compiled fast
+//! by `cranelift-jit`.
