@@ -16,7 +16,7 @@
 //! - [`conversion`]: `convert-graph-to-affine` and the other lowerings.
 //! - [`affine`]: loop passes (tiling, fusion, unrolling, vectorization,
 //!   parallelization) and `lower-affine`.
-//! - [`math`]: `math-expand-approximations`.
+//! - [`math`]: the `math-expand-approximations` pass.
 
 pub mod affine;
 pub mod conversion;

@@ -28,6 +28,7 @@
 
 pub mod cranelift;
 pub mod llvm;
+pub mod support;
 
 use std::ffi::c_void;
 use std::fmt;
