@@ -13,6 +13,7 @@
 //! - [`transforms`]: the generic passes, which work on any dialect through
 //!   op traits and hooks: `canonicalize`, `cse`, `symbol-dce`, `inline`.
 //! - [`eqsat`]: `graph-eqsat`, equality saturation of the graph level.
+//! - [`graph`]: `graph-fuse`, which groups graph ops into named kernels.
 //! - [`conversion`]: `convert-graph-to-affine` and the other lowerings.
 //! - [`affine`]: loop passes (tiling, fusion, unrolling, vectorization,
 //!   parallelization) and `lower-affine`.
@@ -21,6 +22,7 @@
 pub mod affine;
 pub mod conversion;
 pub mod eqsat;
+pub mod graph;
 pub mod math;
 pub mod transforms;
 
@@ -34,6 +36,7 @@ pub fn pass_infos() -> Vec<PassInfo> {
         transforms::symbol_dce_info(),
         transforms::inline_info(),
         eqsat::graph_eqsat_info(),
+        graph::graph_fuse_info(),
     ];
     infos.extend(conversion::pass_infos());
     infos.extend(affine::pass_infos());

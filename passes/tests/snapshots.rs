@@ -159,3 +159,24 @@ func.func @fact(%n: f32) -> f32 {
 "#
     ));
 }
+
+/// A small network after eqsat's clean-up and fusion: a dense layer with
+/// its epilogue, a layer norm's statistics, and a softmax head.
+#[test]
+fn graph_fuse_network() {
+    insta::assert_snapshot!(run(
+        "builtin.module(graph-fuse)",
+        r#"
+func.func @net(%x: tensor<2x8xf32>, %w: tensor<8x8xf32>, %b: tensor<8xf32>) -> (tensor<2x8xf32>, tensor<2xf32>) {
+  %0 = graph.matmul %x, %w : (tensor<2x8xf32>, tensor<8x8xf32>) -> tensor<2x8xf32>
+  %1 = graph.add %0, %b : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
+  %2 = graph.gelu %1 : (tensor<2x8xf32>) -> tensor<2x8xf32>
+  %3 = graph.square %2 : (tensor<2x8xf32>) -> tensor<2x8xf32>
+  %4 = graph.reduce_mean %3 {axes = array<i64: 1>, keepdims = false} : (tensor<2x8xf32>) -> tensor<2xf32>
+  %5 = graph.sqrt %4 : (tensor<2xf32>) -> tensor<2xf32>
+  %6 = graph.softmax %2 {axis = 1 : i64} : (tensor<2x8xf32>) -> tensor<2x8xf32>
+  func.return %6, %5 : tensor<2x8xf32>, tensor<2xf32>
+}
+"#
+    ));
+}

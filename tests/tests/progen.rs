@@ -258,6 +258,14 @@ fn cleanup_pipelines_preserve_results() {
     );
 }
 
+/// Outlining kernels moves ops without changing them; inlining them back
+/// must give the same results too.
+#[test]
+fn graph_fuse_preserves_results() {
+    differential("graph-fuse", 0.0, 0.0);
+    differential("graph-fuse,inline,symbol-dce", 0.0, 0.0);
+}
+
 /// The folds claim exactness ("a fold never changes a single bit"), and
 /// CSE only merges equal computations: both must be bit-exact.
 #[test]

@@ -1,0 +1,8 @@
+//! Graph-level passes besides equality saturation.
+//!
+//! - [`fuse`]: `graph-fuse`, which groups ops into kernels, each outlined
+//!   into its own named function.
+
+pub mod fuse;
+
+pub use fuse::{GraphFuse, graph_fuse_info};
