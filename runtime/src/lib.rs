@@ -28,6 +28,7 @@
 pub mod backend;
 pub mod engine;
 pub mod format;
+pub mod host;
 pub mod npy;
 pub mod profile;
 
