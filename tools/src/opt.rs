@@ -613,7 +613,9 @@ mod tests {
 
     #[test]
     fn outputs_are_joined_with_markers() {
-        let outs = ["a\n".to_string(), String::new(), "c".to_string()];
-        assert_eq!(join_outputs(&outs), "a\n// -----\n// -----\nc\n");
+        let outs = [b"a\n".to_vec(), Vec::new(), b"c".to_vec()];
+        assert_eq!(join_outputs(&outs), b"a\n// -----\n// -----\nc\n");
+        // One output (binary ones included) is written as is.
+        assert_eq!(join_outputs(&[b"\x7fELF".to_vec()]), b"\x7fELF");
     }
 }
