@@ -18,11 +18,13 @@
 //! - [`affine`]: loop passes (tiling, fusion, unrolling, vectorization,
 //!   parallelization) and `lower-affine`.
 //! - [`math`]: the `math-expand-approximations` pass.
+//! - [`kernels`]: schedules for hot kernels (the matmul micro-kernel).
 
 pub mod affine;
 pub mod conversion;
 pub mod eqsat;
 pub mod graph;
+pub mod kernels;
 pub mod math;
 pub mod transforms;
 
@@ -41,6 +43,7 @@ pub fn pass_infos() -> Vec<PassInfo> {
     infos.extend(conversion::pass_infos());
     infos.extend(affine::pass_infos());
     infos.extend(math::pass_infos());
+    infos.extend(kernels::pass_infos());
     infos
 }
 
