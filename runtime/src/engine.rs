@@ -18,13 +18,19 @@
 //!
 //! # Backends
 //!
-//! Only [`Backend::Interp`] is built: it runs the IR the pipeline leaves
-//! with the reference interpreter (`tessera_dialects::interp`). For the
-//! `-O` levels it runs the graph-level part of the level's pipeline (the
-//! passes before the first `convert-*` pass), since the interpreter gives
-//! meaning to graph-level IR. [`Backend::Llvm`] and [`Backend::Cranelift`]
-//! are named so callers can be written against them, but compiling for
-//! them fails with [`CompileErrorKind::Backend`].
+//! [`Backend::Interp`] runs the IR the pipeline leaves with the reference
+//! interpreter (`tessera_dialects::interp`); for the `-O` levels that is the
+//! graph-level part of the level's pipeline (the passes before the first
+//! `convert-*` pass), since the interpreter gives meaning to graph-level IR.
+//!
+//! [`Backend::Llvm`] and [`Backend::Cranelift`] run the whole pipeline down
+//! to the loop level (lowering what a custom pipeline left above it with
+//! `convert-graph-to-affine` and `lower-affine`), then generate machine
+//! code ([`crate::backend`]). A function is called through its packed
+//! entry with MLIR memref descriptors: one over each argument tensor's data
+//! and one over each freshly allocated result tensor ([`crate::host`]).
+//! The signatures checked at the call are the source's, taken before the
+//! pipeline turned tensor results into out-parameters.
 //!
 //! # Threads
 //!
@@ -48,6 +54,8 @@ use tessera_dialects::graph::types::TensorType;
 use tessera_dialects::interp::eval::run_function;
 
 use crate::Tensor;
+use crate::backend::{BackendKind, BackendOptions, JitCode};
+use crate::host;
 use crate::profile::{self, Profile};
 
 // The module's IR is shared between threads without a lock (see the module
@@ -62,9 +70,9 @@ const _: () = {
 pub enum Backend {
     /// The reference interpreter over graph-level IR.
     Interp,
-    /// LLVM (not built yet).
+    /// LLVM 19: optimized machine code for the host CPU.
     Llvm,
-    /// Cranelift (not built yet).
+    /// Cranelift: machine code compiled fast.
     Cranelift,
 }
 
@@ -86,9 +94,14 @@ impl Backend {
         Backend::ALL.into_iter().find(|b| b.name() == name)
     }
 
-    /// Whether this backend is built and can compile.
+    /// Whether this backend is built and can compile (all of them are).
     pub fn is_available(self) -> bool {
-        matches!(self, Backend::Interp)
+        true
+    }
+
+    /// Whether it runs machine code (everything but the interpreter).
+    pub fn is_compiled(self) -> bool {
+        !matches!(self, Backend::Interp)
     }
 }
 
@@ -120,9 +133,8 @@ impl Default for Pipeline {
 pub struct CompileOptions {
     /// The pass pipeline; `-O2` by default.
     pub pipeline: Pipeline,
-    /// The backend; [`Backend::Interp`] by default, the only one built so
-    /// far (`tensor-run`'s documented default is `llvm`, and it falls back
-    /// to the interpreter with a note).
+    /// The backend; [`Backend::Interp`] by default here, so a library user
+    /// opts into code generation (`tensor-run`'s default is `llvm`).
     pub backend: Backend,
 }
 
@@ -210,14 +222,6 @@ impl Engine {
         options: &CompileOptions,
     ) -> Result<CompiledModule, CompileError> {
         let backend = options.backend;
-        if !backend.is_available() {
-            return Err(CompileError::plain(
-                CompileErrorKind::Backend,
-                format!(
-                    "backend '{backend}' is not built yet; use the interpreter (backend 'interp')"
-                ),
-            ));
-        }
         let mut ctx = Context::new();
         for register in &self.dialects {
             register(&mut ctx);
@@ -243,11 +247,41 @@ impl Engine {
             .map_err(|d| CompileError::diagnostics(CompileErrorKind::Parse, &ctx, d))?;
         verify(&ctx, module)
             .map_err(|d| CompileError::diagnostics(CompileErrorKind::Verify, &ctx, d))?;
-        let warnings = pm
+        // Compiled code is called with the signatures of the source: the
+        // lowering turns tensor results into out-parameters.
+        let functions = collect_functions(&ctx, module);
+        let mut warnings = pm
             .run(&mut ctx, module)
             .map_err(|d| CompileError::diagnostics(CompileErrorKind::Pass, &ctx, d))?;
+        let code = if backend.is_compiled() {
+            warnings.extend(self.lower_rest(&mut ctx, module)?);
+            let opts = BackendOptions {
+                opt_level: match options.pipeline {
+                    Pipeline::O(level) => level.min(3),
+                    Pipeline::Text(_) => 3,
+                },
+            };
+            let kind = if backend == Backend::Llvm {
+                BackendKind::Llvm
+            } else {
+                BackendKind::Cranelift
+            };
+            let code = crate::backend::compile(kind, &ctx, module, &opts).map_err(|e| {
+                let loc = e.loc.unwrap_or_else(|| ctx.op(module).loc);
+                CompileError::diagnostics(
+                    CompileErrorKind::Codegen,
+                    &ctx,
+                    vec![Diagnostic::error(
+                        loc,
+                        format!("{backend} backend: {}", e.message),
+                    )],
+                )
+            })?;
+            Some(code)
+        } else {
+            None
+        };
         let warnings_text = render(&ctx, &warnings);
-        let functions = collect_functions(&ctx, module);
         Ok(CompiledModule {
             inner: Arc::new(ModuleInner {
                 ctx,
@@ -257,8 +291,36 @@ impl Engine {
                 functions,
                 warnings,
                 warnings_text,
+                code,
             }),
         })
+    }
+
+    /// Lowers what the pipeline left above the backends' level: graph ops
+    /// with `convert-graph-to-affine`, affine ops with `lower-affine`
+    /// (the `-O` pipelines already end there; a custom pipeline may not).
+    fn lower_rest(&self, ctx: &mut Context, module: OpId) -> Result<Vec<Diagnostic>, CompileError> {
+        let ops = ctx.walk_preorder(module);
+        let has = |prefix: &str| ops.iter().any(|&o| ctx.op_name_of(o).starts_with(prefix));
+        let mut passes = Vec::new();
+        if has("graph.") {
+            passes.push("convert-graph-to-affine");
+        }
+        if has("graph.") || has("affine.") {
+            passes.push("lower-affine");
+        }
+        if passes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let text = format!("builtin.module({})", passes.join(","));
+        let mut pm = PassManager::parse(&self.passes, &text).map_err(|e| {
+            CompileError::plain(
+                CompileErrorKind::Pipeline,
+                format!("cannot lower to the loop level: {}", e.render(&text)),
+            )
+        })?;
+        pm.run(ctx, module)
+            .map_err(|d| CompileError::diagnostics(CompileErrorKind::Pass, ctx, d))
     }
 
     /// The pass manager for `pipeline`, and its text as run.
@@ -343,7 +405,8 @@ fn graph_level_part(pipeline: &str) -> Result<String, tessera_compiler::pass::Pi
 pub enum CompileErrorKind {
     /// The source file could not be read.
     Read,
-    /// The backend is not built.
+    /// The backend cannot be used (kept for callers matching on it; every
+    /// backend is built now).
     Backend,
     /// The pipeline text or `-O` level is invalid.
     Pipeline,
@@ -353,6 +416,8 @@ pub enum CompileErrorKind {
     Verify,
     /// A pass failed or left invalid IR.
     Pass,
+    /// The backend could not generate code.
+    Codegen,
 }
 
 /// A failed compile: its kind, the diagnostics, and their rendered text.
@@ -430,10 +495,13 @@ struct ModuleInner {
     functions: Vec<FunctionInfo>,
     warnings: Vec<Diagnostic>,
     warnings_text: String,
+    /// Machine code, for the compiled backends.
+    code: Option<Box<dyn JitCode>>,
 }
 
-/// A compiled module, ready to call. Cheap to clone, `Send + Sync`; see
-/// the [module docs](self) on threads.
+/// A compiled module, ready to call. Cheap to clone, `Send + Sync`
+/// (machine code is immutable once made); see the [module docs](self) on
+/// threads.
 #[derive(Clone)]
 pub struct CompiledModule {
     inner: Arc<ModuleInner>,
@@ -659,7 +727,23 @@ impl Function {
 
     fn run(&self, args: Vec<Tensor>) -> Result<Vec<Tensor>, RunError> {
         let m = &self.module;
-        run_function(&m.ctx, m.module, self.name(), args).map_err(|d| self.execution_error(d))
+        let Some(code) = &m.code else {
+            return run_function(&m.ctx, m.module, self.name(), args)
+                .map_err(|d| self.execution_error(d));
+        };
+        let Some(entry) = code.packed_entry(self.name()) else {
+            return Err(RunError::Unsupported {
+                function: self.name().to_string(),
+                reason: format!(
+                    "the {} backend made no entry point for it (only public functions have one)",
+                    m.backend
+                ),
+            });
+        };
+        // SAFETY: `args` were checked against the source signature, and the
+        // lowering gives the compiled function memref parameters of exactly
+        // those types followed by one out-parameter per result type.
+        Ok(unsafe { host::call_packed(entry, &args, &self.signature.results) })
     }
 
     fn execution_error(&self, d: Diagnostic) -> RunError {

@@ -3,17 +3,21 @@
 //! - [`engine`]: the host API. An [`Engine`] compiles MLIR text with a pass
 //!   pipeline into a [`CompiledModule`], whose [`Function`]s are called on
 //!   [`Tensor`]s with their shapes and element types checked first.
+//! - [`backend`]: code generation with LLVM 19 or Cranelift, the calling
+//!   convention they share (MLIR memref descriptors) and the C functions
+//!   generated code calls; [`host`]: calling that code on tensors.
 //! - [`profile`]: per-op timing of interpreted calls (`tensor-run --profile`).
 //! - [`format`]: printing tensors the way NumPy does.
 //! - [`npy`]: reading and writing NumPy `.npy` files as tensors.
 //!
 //! ```no_run
-//! use tessera_runtime::{CompileOptions, ElemType, Engine, Tensor};
+//! use tessera_runtime::{Backend, CompileOptions, ElemType, Engine, Pipeline, Tensor};
 //!
 //! let engine = Engine::new();
 //! let text = std::fs::read_to_string("examples/mlp.mlir").unwrap();
+//! let options = CompileOptions { pipeline: Pipeline::O(2), backend: Backend::Llvm };
 //! let module = engine
-//!     .compile_text(&text, "mlp.mlir", &CompileOptions::default())
+//!     .compile_text(&text, "mlp.mlir", &options)
 //!     .unwrap_or_else(|e| panic!("{e}"));
 //! let main = module.entry_point().unwrap();
 //! let x = Tensor::splat(ElemType::F32, &[1, 784], 0.5).unwrap();
@@ -21,9 +25,9 @@
 //! println!("{}", tessera_runtime::format::describe_tensor(&probs[0]));
 //! ```
 //!
-//! Only the interpreter backend ([`Backend::Interp`]) is built so far; the
-//! `llvm` and `cranelift` backends are named in [`Backend`] but compiling for
-//! them fails with a clear error.
+//! [`Backend::Interp`] interprets the graph level; [`Backend::Llvm`] and
+//! [`Backend::Cranelift`] compile to machine code. All three compute the
+//! same results within the tolerances of `graph-dialect.md`.
 
 pub mod backend;
 pub mod engine;

@@ -24,6 +24,7 @@
 //! Exit status: 0 success, 1 the input had errors, 2 a bad command line.
 
 mod cli;
+mod emit;
 mod expected;
 
 use std::ffi::OsString;
@@ -35,11 +36,12 @@ use std::time::{Duration, Instant};
 
 use tessera_compiler::diag::{Diagnostic, render};
 use tessera_compiler::pass::{IrPrinting, PassManager, PassRegistry, TimingReport};
-use tessera_compiler::syntax::{ParseConfig, PrintOptions, parse_module, print_op};
+use tessera_compiler::syntax::{ParseConfig, PrintOptions, parse_module};
 use tessera_compiler::verify::verify;
 use tessera_compiler::{Context, OpId};
 
 pub use cli::OptConfig;
+pub use emit::{EmitKind, Emitted, emit};
 pub use expected::{Expected, parse_annotations};
 
 /// The line that separates chunks for `--split-input-file`, and the chunks' outputs.
@@ -96,9 +98,26 @@ fn run(
         let _ = out.flush();
         return 0;
     }
-    if cfg.emit != "mlir" {
-        eprintln!("{name}: error: --emit={} is not yet supported", cfg.emit);
+    let Some(emit_kind) = EmitKind::from_name(&cfg.emit) else {
+        eprintln!("{name}: error: unknown --emit kind '{}'", cfg.emit);
         return 2;
+    };
+    if emit_kind.is_binary() {
+        let to_file = cfg.output.as_ref().is_some_and(|o| o.as_os_str() != "-");
+        if !to_file {
+            eprintln!(
+                "{name}: error: --emit={} writes a binary file: give it with -o FILE",
+                cfg.emit
+            );
+            return 2;
+        }
+        if cfg.split_input_file {
+            eprintln!(
+                "{name}: error: --emit={} writes one file: it cannot be combined with --split-input-file",
+                cfg.emit
+            );
+            return 2;
+        }
     }
     if let Some(out) = &cfg.output
         && out.as_os_str() != "-"
@@ -151,7 +170,8 @@ fn run(
         vec![(0, text.as_str())]
     };
     let mut times = Times::default();
-    let mut outputs = Vec::new();
+    let mut outputs: Vec<Vec<u8>> = Vec::new();
+    let mut header: Option<String> = None;
     let mut failed = false;
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|info| {
@@ -175,6 +195,7 @@ fn run(
                     line_offset,
                 },
                 &print_options,
+                emit_kind,
                 &mut times,
             )
         }));
@@ -210,7 +231,12 @@ fn run(
             }
             failed |= outcome.output.is_none();
         }
-        outputs.push(outcome.output.unwrap_or_default());
+        if let Some(e) = outcome.output {
+            outputs.push(e.main);
+            header = header.or(e.header);
+        } else {
+            outputs.push(Vec::new());
+        }
     }
     std::panic::set_hook(previous_hook);
 
@@ -222,7 +248,14 @@ fn run(
         1
     } else {
         let joined = join_outputs(&outputs);
-        match write_output(cfg.output.as_deref(), &joined) {
+        let header_path = cfg.output.as_deref().map(|o| o.with_extension("h"));
+        let written = write_output(cfg.output.as_deref(), &joined).and_then(|()| {
+            match (&header, &header_path) {
+                (Some(h), Some(p)) => write_output(Some(p), h.as_bytes()),
+                _ => Ok(()),
+            }
+        });
+        match written {
             Ok(()) => 0,
             Err(e) => {
                 eprintln!("{name}: error: cannot write the output: {e}");
@@ -343,16 +376,19 @@ pub fn split_chunks(text: &str) -> Vec<(u32, &str)> {
 }
 
 /// The outputs of all chunks, separated by marker lines.
-fn join_outputs(outputs: &[String]) -> String {
-    let mut out = String::new();
+fn join_outputs(outputs: &[Vec<u8>]) -> Vec<u8> {
+    if let [only] = outputs {
+        return only.clone();
+    }
+    let mut out = Vec::new();
     for (i, o) in outputs.iter().enumerate() {
         if i > 0 {
-            out.push_str(SPLIT_MARKER);
-            out.push('\n');
+            out.extend_from_slice(SPLIT_MARKER.as_bytes());
+            out.push(b'\n');
         }
-        out.push_str(o);
-        if !o.is_empty() && !o.ends_with('\n') {
-            out.push('\n');
+        out.extend_from_slice(o);
+        if !o.is_empty() && !o.ends_with(b"\n") {
+            out.push(b'\n');
         }
     }
     out
@@ -360,10 +396,10 @@ fn join_outputs(outputs: &[String]) -> String {
 
 /// Writes `text` to `path` atomically (a temporary file in the same
 /// directory, renamed over it), or to stdout for `None` or `-`.
-fn write_output(path: Option<&Path>, text: &str) -> std::io::Result<()> {
+fn write_output(path: Option<&Path>, text: &[u8]) -> std::io::Result<()> {
     let Some(path) = path.filter(|p| p.as_os_str() != "-") else {
         let mut out = std::io::stdout().lock();
-        out.write_all(text.as_bytes())?;
+        out.write_all(text)?;
         return out.flush();
     };
     let dir = match path.parent() {
@@ -379,7 +415,7 @@ fn write_output(path: Option<&Path>, text: &str) -> std::io::Result<()> {
         builder.permissions(std::fs::Permissions::from_mode(mode));
     }
     let mut tmp = builder.tempfile_in(dir)?;
-    tmp.write_all(text.as_bytes())?;
+    tmp.write_all(text)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
@@ -400,10 +436,10 @@ struct ChunkInput<'a> {
     line_offset: u32,
 }
 
-/// What became of one chunk: its printed IR (`None` when it failed) and
+/// What became of one chunk: its output (`None` when it failed) and
 /// every diagnostic produced on the way.
 struct ChunkOutcome {
-    output: Option<String>,
+    output: Option<Emitted>,
     diags: Vec<Diagnostic>,
 }
 
@@ -412,6 +448,7 @@ fn process_chunk(
     pm: &mut PassManager,
     input: &ChunkInput<'_>,
     print_options: &PrintOptions,
+    emit_kind: EmitKind,
     times: &mut Times,
 ) -> ChunkOutcome {
     let failed = |diags| ChunkOutcome {
@@ -442,11 +479,19 @@ fn process_chunk(
         Err(diags) => return failed(diags),
     };
     let t = Instant::now();
-    let text = print_op(ctx, module, print_options);
+    let emitted = emit(emit_kind, ctx, module, print_options);
     times.output += t.elapsed();
-    ChunkOutcome {
-        output: Some(text),
-        diags,
+    match emitted {
+        Ok(e) => ChunkOutcome {
+            output: Some(e),
+            diags,
+        },
+        Err(message) => {
+            let loc = ctx.op(module).loc;
+            let mut diags = diags;
+            diags.push(Diagnostic::error(loc, message));
+            failed(diags)
+        }
     }
 }
 
@@ -568,7 +613,9 @@ mod tests {
 
     #[test]
     fn outputs_are_joined_with_markers() {
-        let outs = ["a\n".to_string(), String::new(), "c".to_string()];
-        assert_eq!(join_outputs(&outs), "a\n// -----\n// -----\nc\n");
+        let outs = [b"a\n".to_vec(), Vec::new(), b"c".to_vec()];
+        assert_eq!(join_outputs(&outs), b"a\n// -----\n// -----\nc\n");
+        // One output (binary ones included) is written as is.
+        assert_eq!(join_outputs(&[b"\x7fELF".to_vec()]), b"\x7fELF");
     }
 }

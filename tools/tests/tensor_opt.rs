@@ -245,13 +245,32 @@ fn bad_command_lines_exit_2() {
 }
 
 #[test]
-fn emit_kinds_other_than_mlir_are_not_yet_supported() {
-    for kind in ["llvm", "clif", "asm", "obj", "dot"] {
-        let out = run(&[&format!("--emit={kind}")], ADD);
-        assert_code(&out, 2);
-        assert!(stderr(&out).contains(&format!("--emit={kind} is not yet supported")));
-    }
+fn emit_dot_draws_each_functions_dataflow() {
+    let out = run(&["--emit=dot"], ADD);
+    assert_code(&out, 0);
+    let dot = stdout(&out);
+    assert!(dot.starts_with("digraph \"main\" {"), "{dot}");
+    assert!(dot.contains("add\\ltensor<2x3xf32>\\lcost "), "{dot}");
+    assert!(dot.contains("relu"), "{dot}");
+    assert_eq!(
+        dot.matches(" -> ").count(),
+        4,
+        "x, y -> add -> relu -> return: {dot}"
+    );
     assert_code(&run(&["--emit=mlir"], ADD), 0);
+}
+
+#[test]
+fn emit_obj_needs_an_output_file() {
+    let out = run(&["--emit=obj"], ADD);
+    assert_code(&out, 2);
+    assert!(
+        stderr(&out).contains("give it with -o FILE"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["--emit=obj", "-o", "-"], ADD);
+    assert_code(&out, 2);
 }
 
 #[test]

@@ -114,12 +114,8 @@ fn mlp_matches_numpy() {
     let out = dir.path().join("out");
     let run = tensor_run(&[&mlp(), "--input", &mlp_x(), "--output-dir", &p(&out)]);
     run.expect(0);
-    // Without --backend: the contract's default (llvm) is not built, so the
-    // interpreter runs, and says so once.
-    assert_eq!(
-        run.stderr,
-        "note: the llvm backend is not built yet; using the interpreter\n"
-    );
+    // Without --backend: the contract's default, llvm, runs quietly.
+    assert_eq!(run.stderr, "");
     assert_eq!(run.stdout, "");
     let got = read_npy(&out.join("0.npy")).unwrap();
     let expected = read_npy(&root().join("examples/mlp/expected.npy")).unwrap();
@@ -327,13 +323,7 @@ fn bad_command_lines_exit_2() {
     .stderr_has("unknown pass 'nope'; valid passes: ");
     tensor_run(&[&mlp(), "--pass-pipeline=builtin.module(cse", "--input", &x]).expect(2);
 
-    for backend in ["llvm", "cranelift"] {
-        let run = tensor_run(&[&mlp(), "--backend", backend, "--input", &x]);
-        run.expect(2).stderr_has(&format!(
-            "error: the {backend} backend is not built yet; use --backend interp"
-        ));
-        assert!(!run.stderr.contains("note:"), "{}", run.stderr);
-    }
+    tensor_run(&[&mlp(), "--backend", "gpu", "--input", &x]).expect(2);
 
     tensor_run(&["--help"]).expect(0);
 }

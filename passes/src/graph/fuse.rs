@@ -33,8 +33,8 @@
 
 use std::collections::HashMap;
 
-use tessera_compiler::pass::{Pass, PassFailed, PassInfo, PassState};
 use tessera_compiler::ir::OperationState;
+use tessera_compiler::pass::{Pass, PassFailed, PassInfo, PassState};
 use tessera_compiler::{Context, Location, OpId, Type, Value};
 use tessera_dialects::graph::ops::{Family, family_of};
 

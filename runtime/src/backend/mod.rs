@@ -83,6 +83,28 @@ impl MemRefDescriptor {
     }
 }
 
+/// Which code generator.
+#[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
+pub enum BackendKind {
+    /// LLVM 19 through inkwell: optimizing, slower to compile.
+    Llvm,
+    /// Cranelift: fast to compile.
+    Cranelift,
+}
+
+/// Compiles the loop-level `module` with `kind` into callable code.
+pub fn compile(
+    kind: BackendKind,
+    ctx: &tessera_compiler::Context,
+    module: tessera_compiler::OpId,
+    opts: &BackendOptions,
+) -> Result<Box<dyn JitCode>, BackendError> {
+    match kind {
+        BackendKind::Llvm => llvm::compile(ctx, module, opts),
+        BackendKind::Cranelift => cranelift::compile(ctx, module, opts),
+    }
+}
+
 /// Options every backend takes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BackendOptions {

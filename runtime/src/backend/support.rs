@@ -4,7 +4,8 @@
 //! `math.erf`, ...) to a call of the C library's function of the same
 //! name (`expf` for `f32`, `exp` for `f64`), as MLIR's
 //! `convert-math-to-libm` does, and `memref.alloc`/`dealloc` to `malloc`
-//! / `free`. An object file links them from the C library; the JITs map
+//! / `free`; LLVM's optimizer adds `calloc`, `memcpy`, `memmove` and
+//! `memset` of its own. An object file links them from the C library; the JITs map
 //! the names to the functions below, which compute exactly what the
 //! reference interpreter computes (`tessera_dialects::interp::scalar`),
 //! so a backend agrees with the interpreter bit for bit on these calls.
@@ -91,6 +92,35 @@ extern "C" fn malloc(bytes: usize) -> *mut c_void {
     if rc != 0 { std::ptr::null_mut() } else { ptr }
 }
 
+/// `calloc` for generated code: LLVM's optimizer turns `malloc` followed
+/// by a zeroing `memset` into it. Aligned like [`malloc`].
+extern "C" fn calloc(count: usize, size: usize) -> *mut c_void {
+    let Some(bytes) = count.checked_mul(size) else {
+        return std::ptr::null_mut();
+    };
+    let ptr = malloc(bytes);
+    if !ptr.is_null() {
+        // SAFETY: `ptr` holds at least `bytes` writable bytes.
+        unsafe { std::ptr::write_bytes(ptr.cast::<u8>(), 0, bytes) };
+    }
+    ptr
+}
+
+extern "C" fn memcpy(dst: *mut c_void, src: *const c_void, n: usize) -> *mut c_void {
+    // SAFETY: generated code copies between disjoint buffers of `n` bytes.
+    unsafe { libc::memcpy(dst, src, n) }
+}
+
+extern "C" fn memmove(dst: *mut c_void, src: *const c_void, n: usize) -> *mut c_void {
+    // SAFETY: generated code moves within buffers of `n` bytes.
+    unsafe { libc::memmove(dst, src, n) }
+}
+
+extern "C" fn memset(dst: *mut c_void, value: i32, n: usize) -> *mut c_void {
+    // SAFETY: generated code sets `n` bytes of a buffer it owns.
+    unsafe { libc::memset(dst, value, n) }
+}
+
 extern "C" fn free(ptr: *mut c_void) {
     // SAFETY: generated code frees only what `malloc` above returned.
     unsafe { libc::free(ptr) }
@@ -99,11 +129,15 @@ extern "C" fn free(ptr: *mut c_void) {
 /// The address of the runtime function generated code calls as `name`
 /// (a C library name: `expf`, `malloc`, ...), or `None` when it is not one.
 pub fn symbol_address(name: &str) -> Option<*const u8> {
-    let fixed: [(&str, *const u8); 4] = [
+    let fixed: [(&str, *const u8); 8] = [
         ("fmaf", fmaf as *const u8),
         ("fma", fma as *const u8),
         ("malloc", malloc as *const u8),
+        ("calloc", calloc as *const u8),
         ("free", free as *const u8),
+        ("memcpy", memcpy as *const u8),
+        ("memmove", memmove as *const u8),
+        ("memset", memset as *const u8),
     ];
     UNARY
         .iter()
@@ -177,5 +211,16 @@ mod tests {
         assert!(!p.is_null());
         assert_eq!(p as usize % 64, 0);
         free(p);
+    }
+
+    #[test]
+    fn calloc_zeroes_and_refuses_overflow() {
+        let p = calloc(10, 4);
+        assert_eq!(p as usize % 64, 0);
+        // SAFETY: calloc returned 40 readable bytes.
+        let bytes = unsafe { std::slice::from_raw_parts(p.cast::<u8>(), 40) };
+        assert!(bytes.iter().all(|&b| b == 0));
+        free(p);
+        assert!(calloc(usize::MAX, 2).is_null());
     }
 }

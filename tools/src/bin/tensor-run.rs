@@ -19,11 +19,10 @@
 //!   `compile: <Z> ms` and `bench: median <X> us, min <Y> us, N runs`.
 //! - `--profile`: the per-kernel table of one call goes to stderr (for the
 //!   interpreter, one kernel per op).
-//! - `--threads N` is accepted for scripts written against the compiled
-//!   backends; the interpreter runs on one thread.
-//! - The default backend is llvm, which is not built yet: without
-//!   `--backend` the interpreter runs, with a note on stderr; asking for
-//!   llvm or cranelift explicitly is a usage error.
+//! - `--threads N`: worker threads for `affine.parallel` loops in compiled
+//!   code; the interpreter runs on one thread.
+//! - The default backend is llvm; `--backend interp` runs the graph-level
+//!   IR the pipeline leaves on the reference interpreter.
 //!
 //! Exit status: 0 success, 1 the input or the run had errors (diagnostics
 //! with `file:line:col` and a snippet on stderr), 2 bad command line.
@@ -52,7 +51,7 @@ struct Cli {
     #[arg(long, value_name = "NAME")]
     entry: Option<String>,
 
-    /// Where to run. Default: llvm, which is not built yet, so the interpreter runs.
+    /// Where to run. Default: llvm.
     #[arg(long, value_enum, value_name = "BACKEND")]
     backend: Option<BackendArg>,
 
@@ -151,19 +150,7 @@ fn out(text: &str) {
 }
 
 fn run(cli: &Cli) -> Result<(), Failure> {
-    let backend = match cli.backend {
-        None => {
-            eprintln!("note: the llvm backend is not built yet; using the interpreter");
-            Backend::Interp
-        }
-        Some(b) if !b.backend().is_available() => {
-            return Err(Failure::Usage(format!(
-                "the {} backend is not built yet; use --backend interp",
-                b.backend()
-            )));
-        }
-        Some(b) => b.backend(),
-    };
+    let backend = cli.backend.map_or(Backend::Llvm, BackendArg::backend);
     let pipeline = match (&cli.pass_pipeline, cli.opt_level) {
         (Some(text), _) => Pipeline::Text(text.clone()),
         (None, Some(level)) => Pipeline::O(level),
