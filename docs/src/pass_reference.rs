@@ -212,7 +212,9 @@ mod tests {
         assert!(md.contains("Runs on: `func.func` ops.\n"));
         assert!(md.contains("| `limit` | int | `3` | How many \\| at most |\n"));
         assert!(md.contains("| `names` | list | (empty) | Which |\n"));
-        assert!(md.contains("| `-O0` | no optimization | (no passes) |\n"));
+        assert!(md.contains(
+            "| `-O0` | no optimization | `builtin.module(convert-graph-to-affine,lower-affine)` |\n"
+        ));
         assert!(md.contains("Long text.\n"));
     }
 

@@ -3,15 +3,34 @@
 //! This is a data table: when a pass joins a default pipeline, edit the
 //! row here (and its lit test). A driver may override a row with
 //! [`PassRegistry::register_pipeline`](super::PassRegistry::register_pipeline).
-//! Each level names the pipeline down to the lowest level printed as IR;
-//! code generation is the backend's business.
+//! Each level names the pipeline down to the lowest level printed as IR
+//! (`scf` loops over memrefs, after `lower-affine`); code generation is the
+//! backend's business. The interpreter backend runs only the graph-level
+//! part of a level (the passes before `convert-graph-to-affine`).
+
+/// The graph level of `-O1` and up: clean-ups, equality saturation,
+/// clean-ups, then kernels.
+macro_rules! graph_level {
+    () => {
+        "canonicalize,graph-eqsat,cse,graph-fuse"
+    };
+}
+
+/// The loop level of `-O2` and up, between the conversion and
+/// `lower-affine`: fuse the nests of each kernel, keep accumulators in
+/// registers, hoist invariants, then block for the caches.
+macro_rules! loop_level {
+    () => {
+        "affine-loop-fusion,affine-scalrep,loop-invariant-code-motion,affine-loop-tile"
+    };
+}
 
 /// `(name, summary, pipeline)`, one row per named pipeline.
 #[rustfmt::skip]
 pub const OPT_LEVELS: &[(&str, &str, &str)] = &[
     // name  summary                      pipeline
-    ("O0",   "no optimization",           ""),
-    ("O1",   "local cleanups",            "builtin.module(canonicalize,graph-eqsat,cse)"),
-    ("O2",   "default optimizations",     "builtin.module(canonicalize,graph-eqsat,cse)"),
-    ("O3",   "aggressive optimizations",  "builtin.module(canonicalize,graph-eqsat,cse)"),
+    ("O0",   "no optimization",           "builtin.module(convert-graph-to-affine,lower-affine)"),
+    ("O1",   "local cleanups",            concat!("builtin.module(", graph_level!(), ",convert-graph-to-affine,lower-affine,canonicalize,cse)")),
+    ("O2",   "default optimizations",     concat!("builtin.module(", graph_level!(), ",convert-graph-to-affine,", loop_level!(), ",lower-affine,canonicalize,cse)")),
+    ("O3",   "aggressive optimizations",  concat!("builtin.module(", graph_level!(), ",convert-graph-to-affine,", loop_level!(), ",affine-parallelize,lower-affine,canonicalize,cse)")),
 ];

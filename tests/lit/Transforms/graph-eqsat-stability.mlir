@@ -3,6 +3,7 @@
 // FLOPs, and the new ops carry the locations of the ops they replace.
 // RUN: tensor-opt %s --graph-eqsat="rules=stability time-limit-ms=0" --mlir-print-debuginfo | FileCheck %s
 // RUN: tensor-opt %s -O2 | FileCheck %s --check-prefix=O2
+// RUN: tensor-opt %s -O2 --print-ir-after=graph-fuse 2>&1 >/dev/null | FileCheck %s --check-prefix=FUSED
 // RUN: tensor-opt %s --graph-eqsat="rules=algebra time-limit-ms=0" | FileCheck %s --check-prefix=OFF
 // RUN: tensor-opt %s --graph-eqsat="rules=stability time-limit-ms=0" --pass-statistics 2>&1 >/dev/null | FileCheck %s --check-prefix=STATS
 
@@ -15,8 +16,14 @@
 // CHECK-SAME: %[[X:[^:]*]]: tensor<2x5xf32>
 // CHECK-NEXT: %[[L:.*]] = graph.log_softmax %[[X]] {axis = 1 : i64} : (tensor<2x5xf32>) -> tensor<2x5xf32> loc(fused["net.py":1:1, "net.py":2:1])
 // CHECK-NEXT: return %[[L]]
-// O2-LABEL: func.func @log_softmax(
-// O2-NEXT: graph.log_softmax
+// The default pipeline keeps the stable form down to the loops: one
+// kernel computes it, and its loops subtract the maximum before exp.
+// FUSED-LABEL: func.func private @kernel{{[0-9]+}}_log_softmax(
+// FUSED-NEXT: graph.log_softmax
+// O2-LABEL: func.func private @kernel{{[0-9]+}}_log_softmax(
+// O2: arith.maximumf
+// O2: math.exp
+// O2: math.log
 // OFF-LABEL: func.func @log_softmax(
 // OFF: graph.softmax
 // OFF: graph.log

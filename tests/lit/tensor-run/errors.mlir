@@ -10,12 +10,11 @@
 // RUN: not tensor-run %s --backend interp --entry nope 2>&1 | FileCheck %s --check-prefix=ENTRY
 // RUN: tensor-run %s --backend interp --input %t/2.npy 2>/dev/null; test $? -eq 0
 // RUN: tensor-run %s --backend interp --input %t/0.npy 2>/dev/null; test $? -eq 1
-// RUN: tensor-run %s --backend llvm 2>/dev/null; test $? -eq 2
-// RUN: tensor-run %s --backend cranelift 2>/dev/null; test $? -eq 2
+// RUN: tensor-run %s --backend gpu 2>/dev/null; test $? -eq 2
 // RUN: tensor-run %s --no-such-flag 2>/dev/null; test $? -eq 2
 // RUN: tensor-run %s -O4 2>/dev/null; test $? -eq 2
 // RUN: tensor-run %s --pass-pipeline='builtin.module(cse' 2>/dev/null; test $? -eq 2
-// RUN: not tensor-run %s --backend llvm 2>&1 | FileCheck %s --check-prefix=LLVM
+// RUN: not tensor-run %s --backend llvm --input %t/0.npy 2>&1 | FileCheck %s --check-prefix=LLVM
 
 // MISSING: error: missing input for argument 0: expected tensor<4xf32> (@main takes 1 argument; give one --input PATH.npy each)
 // SHAPE: error: argument 0: expected tensor<4xf32>, got tensor<2x2xf32> (from {{.*}}0.npy)
@@ -23,7 +22,8 @@
 // EXTRA: error: too many inputs: @main takes 1 argument ((tensor<4xf32>) -> tensor<4xf32>), but 2 --input files were given
 // CORRUPT: error: argument 0: expected tensor<4xf32>, but the input cannot be used: {{.*}}bad.npy: not a .npy file
 // ENTRY: error: no function @nope in the module; it has @make, @main
-// LLVM: error: the llvm backend is not built yet; use --backend interp
+// Compiled backends check inputs against the source signature too.
+// LLVM: error: argument 0: expected tensor<4xf32>, got tensor<2x2xf32> (from {{.*}}0.npy)
 
 func.func @make() -> (tensor<2x2xf32>, tensor<4xi32>, tensor<4xf32>) {
   %a = graph.constant {value = dense<1.0> : tensor<2x2xf32>} : () -> tensor<2x2xf32>
