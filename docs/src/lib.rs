@@ -13,6 +13,8 @@
 //!   - [`write_a_rewrite_rule`]: a rewrite rule for `graph-eqsat`, run
 //!     with the `algebra` rules on a parsed function and checked against
 //!     the interpreter;
+//!   - [`call_the_jit_from_rust`]: compile with LLVM or Cranelift, call
+//!     with tensors, handle errors, share a module between threads;
 //! - `docs/passes.md` is generated from the pass registry by
 //!   [`passes_markdown`], and a test fails when the file is stale
 //!   (regenerate it with [`REGENERATE`]).
@@ -33,3 +35,6 @@ pub mod test_a_pass_with_tensor_lit {}
 
 #[doc = include_str!("../tutorials/write-a-rewrite-rule.md")]
 pub mod write_a_rewrite_rule {}
+
+#[doc = include_str!("../tutorials/call-the-jit-from-rust.md")]
+pub mod call_the_jit_from_rust {}
