@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The main job: build the tools and run the MLP example (examples/mlp.mlir) on
-# the reference interpreter with the input examples/mlp/x.npy, printing results.
+# The main job: build the tools and run the MLP example (examples/mlp.mlir)
+# through the whole pipeline (-O2: eqsat, fusion, lowering to loops, loop
+# optimizations) on the LLVM JIT with the input examples/mlp/x.npy, printing
+# the results, then timing 100 calls.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=lib/devnull.sh
@@ -22,5 +24,5 @@ done
 cargo build -p tessera-tools --bins
 
 bin_dir="${CARGO_TARGET_DIR:-target}/debug"
-echo "== tensor-run $example --backend interp --input $input"
-"$bin_dir/tensor-run" "$example" --backend interp --input "$input"
+echo "== tensor-run $example --input $input --bench 100   (backend: llvm, pipeline: -O2)"
+"$bin_dir/tensor-run" "$example" --input "$input" --bench 100
