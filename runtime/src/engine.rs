@@ -56,6 +56,7 @@ use tessera_dialects::interp::eval::run_function;
 use crate::Tensor;
 use crate::backend::{BackendKind, BackendOptions, JitCode};
 use crate::host;
+use crate::jit_profile::{self, KernelTimers};
 use crate::profile::{self, Profile};
 
 // The module's IR is shared between threads without a lock (see the module
@@ -136,6 +137,10 @@ pub struct CompileOptions {
     /// The backend; [`Backend::Interp`] by default here, so a library user
     /// opts into code generation (`tensor-run`'s default is `llvm`).
     pub backend: Backend,
+    /// Instrument compiled code so [`Function::call_profiled`] can time
+    /// each kernel ([`crate::jit_profile`]); off by default, since it adds
+    /// two clock reads per kernel call. The interpreter always can.
+    pub profile: bool,
 }
 
 impl Default for CompileOptions {
@@ -143,6 +148,7 @@ impl Default for CompileOptions {
         CompileOptions {
             pipeline: Pipeline::default(),
             backend: Backend::Interp,
+            profile: false,
         }
     }
 }
@@ -253,8 +259,12 @@ impl Engine {
         let mut warnings = pm
             .run(&mut ctx, module)
             .map_err(|d| CompileError::diagnostics(CompileErrorKind::Pass, &ctx, d))?;
+        let mut timers = None;
         let code = if backend.is_compiled() {
             warnings.extend(self.lower_rest(&mut ctx, module)?);
+            if options.profile {
+                timers = Some(jit_profile::instrument(&mut ctx, module));
+            }
             let opts = BackendOptions {
                 opt_level: match options.pipeline {
                     Pipeline::O(level) => level.min(3),
@@ -292,6 +302,7 @@ impl Engine {
                 warnings,
                 warnings_text,
                 code,
+                timers,
             }),
         })
     }
@@ -495,8 +506,11 @@ struct ModuleInner {
     functions: Vec<FunctionInfo>,
     warnings: Vec<Diagnostic>,
     warnings_text: String,
-    /// Machine code, for the compiled backends.
+    /// Machine code, for the compiled backends. Declared before `timers`
+    /// so it is dropped first: the code holds the timers' address.
     code: Option<Box<dyn JitCode>>,
+    /// The kernel timers instrumented code updates, when profiling.
+    timers: Option<Box<KernelTimers>>,
 }
 
 /// A compiled module, ready to call. Cheap to clone, `Send + Sync`
@@ -721,8 +735,30 @@ impl Function {
     ) -> Result<Vec<Tensor>, RunError> {
         self.check_args(args)?;
         let m = &self.module;
-        profile::run_profiled(&m.ctx, m.module, self.name(), args.to_vec(), profile)
-            .map_err(|d| self.execution_error(d))
+        if m.code.is_none() {
+            return profile::run_profiled(&m.ctx, m.module, self.name(), args.to_vec(), profile)
+                .map_err(|d| self.execution_error(d));
+        }
+        let before = m.timers.as_ref().map(|t| t.snapshot()).unwrap_or_default();
+        let start = std::time::Instant::now();
+        let out = self.run(args.to_vec())?;
+        let wall = start.elapsed();
+        let after = m.timers.as_ref().map(|t| t.snapshot()).unwrap_or_default();
+        let kernels: Vec<(String, String, u64, std::time::Duration)> = after
+            .into_iter()
+            .zip(before)
+            .map(|(a, b)| (a.name, a.location, a.calls - b.calls, a.total - b.total))
+            .collect();
+        let what = if m.timers.is_some() {
+            format!("{}: one kernel per called function", m.backend)
+        } else {
+            format!(
+                "{}: compiled without profiling, kernels not timed",
+                m.backend
+            )
+        };
+        profile.record_compiled_call(self.name(), &what, wall, &kernels);
+        Ok(out)
     }
 
     fn run(&self, args: Vec<Tensor>) -> Result<Vec<Tensor>, RunError> {

@@ -6,7 +6,8 @@
 //! - [`backend`]: code generation with LLVM 19 or Cranelift, the calling
 //!   convention they share (MLIR memref descriptors) and the C functions
 //!   generated code calls; [`host`]: calling that code on tensors.
-//! - [`profile`]: per-op timing of interpreted calls (`tensor-run --profile`).
+//! - [`profile`]: per-op timing of interpreted calls, and per-kernel timing
+//!   of compiled ones through [`jit_profile`] (`tensor-run --profile`).
 //! - [`format`]: printing tensors the way NumPy does.
 //! - [`npy`]: reading and writing NumPy `.npy` files as tensors.
 //!
@@ -15,7 +16,7 @@
 //!
 //! let engine = Engine::new();
 //! let text = std::fs::read_to_string("examples/mlp.mlir").unwrap();
-//! let options = CompileOptions { pipeline: Pipeline::O(2), backend: Backend::Llvm };
+//! let options = CompileOptions { pipeline: Pipeline::O(2), backend: Backend::Llvm, ..Default::default() };
 //! let module = engine
 //!     .compile_text(&text, "mlp.mlir", &options)
 //!     .unwrap_or_else(|e| panic!("{e}"));
@@ -33,6 +34,7 @@ pub mod backend;
 pub mod engine;
 pub mod format;
 pub mod host;
+pub mod jit_profile;
 pub mod npy;
 pub mod profile;
 

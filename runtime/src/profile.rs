@@ -50,6 +50,10 @@ pub struct Profile {
     runs: u64,
     wall: Duration,
     function: String,
+    /// What ran: `interpreter: one kernel per op`, or the backend.
+    what: String,
+    /// Rows of compiled kernels, by name.
+    kernel_index: HashMap<String, usize>,
 }
 
 impl Profile {
@@ -88,10 +92,15 @@ impl Profile {
         let runs = self.runs;
         let _ = writeln!(
             out,
-            "  Total: {} in {runs} call{} of @{} (interpreter: one kernel per op)",
+            "  Total: {} in {runs} call{} of @{} ({})",
             ms(self.wall),
             if runs == 1 { "" } else { "s" },
-            self.function
+            self.function,
+            if self.what.is_empty() {
+                "interpreter: one kernel per op"
+            } else {
+                &self.what
+            }
         );
         let name_w = self
             .rows
@@ -130,9 +139,43 @@ impl Profile {
         for r in self.rows() {
             line(&r.name, &r.location, r.calls, r.total);
         }
-        line("(interpreter)", "", runs, self.overhead());
+        let rest = if self.what.is_empty() {
+            "(interpreter)"
+        } else {
+            "(outside kernels)"
+        };
+        line(rest, "", runs, self.overhead());
         line("total", "", runs, self.wall);
         out
+    }
+
+    /// Adds one profiled call of compiled code to `function`: its wall
+    /// time, and for each kernel the calls and time it took during it.
+    /// `what` says what ran (`llvm: one kernel per fused group`).
+    pub fn record_compiled_call(
+        &mut self,
+        function: &str,
+        what: &str,
+        wall: Duration,
+        kernels: &[(String, String, u64, Duration)],
+    ) {
+        self.runs += 1;
+        self.wall += wall;
+        self.function = function.to_string();
+        self.what = what.to_string();
+        for (name, location, calls, total) in kernels {
+            let i = *self.kernel_index.entry(name.clone()).or_insert_with(|| {
+                self.rows.push(ProfileRow {
+                    name: name.clone(),
+                    location: location.clone(),
+                    calls: 0,
+                    total: Duration::ZERO,
+                });
+                self.rows.len() - 1
+            });
+            self.rows[i].calls += calls;
+            self.rows[i].total += *total;
+        }
     }
 
     fn record(&mut self, ctx: &Context, op: OpId, name: String, function: &str, d: Duration) {

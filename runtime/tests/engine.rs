@@ -165,6 +165,7 @@ fn every_pipeline_gives_the_same_results() {
         let options = CompileOptions {
             pipeline: pipeline.clone(),
             backend: Backend::Interp,
+            ..Default::default()
         };
         let m = engine()
             .compile_text(TWO, "test.mlir", &options)
@@ -174,7 +175,7 @@ fn every_pipeline_gives_the_same_results() {
     }
     let options = CompileOptions {
         pipeline: Pipeline::Text("builtin.module(cse)".to_string()),
-        ..CompileOptions::default()
+        ..CompileOptions::default()..Default::default()
     };
     let m = engine().compile_text(TWO, "t.mlir", &options).unwrap();
     assert_eq!(m.pipeline(), "builtin.module(cse)");
@@ -277,7 +278,11 @@ fn compile_errors_render_locations_and_snippets() {
 
 #[test]
 fn pipeline_and_backend_errors_are_usage_errors() {
-    let with = |pipeline: Pipeline, backend: Backend| CompileOptions { pipeline, backend };
+    let with = |pipeline: Pipeline, backend: Backend| CompileOptions {
+        pipeline,
+        backend,
+        ..Default::default()
+    };
     let e = compile_err(
         TWO,
         &with(
@@ -326,6 +331,7 @@ fn compiled_backends_agree_with_the_interpreter() {
             let options = CompileOptions {
                 pipeline: Pipeline::O(level),
                 backend,
+                ..Default::default()
             };
             let m = engine()
                 .compile_text(TWO, "two.mlir", &options)
@@ -373,7 +379,11 @@ fn profiled_calls_give_the_same_results_and_time_each_op() {
     let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
     // -O2 outlines each kernel (graph-fuse): a row per kernel, named by
     // its ops, located at its last op.
-    for want in ["func.call @kernel1_add", "func.call @scale", "func.call @kernel2_cmp"] {
+    for want in [
+        "func.call @kernel1_add",
+        "func.call @scale",
+        "func.call @kernel2_cmp",
+    ] {
         assert!(names.contains(&want), "{names:?}");
     }
     assert_eq!(rows.len(), 3, "{names:?}");

@@ -303,6 +303,7 @@ fn engine_agrees_with_the_interpreter() {
                 let options = CompileOptions {
                     pipeline: Pipeline::O(level(seed)),
                     backend,
+                    ..Default::default()
                 };
                 let what = format!("the engine at -O{} on {backend}", level(seed));
                 let module = engine

@@ -29,6 +29,7 @@ fn main() -> anyhow::Result<()> {
     let options = CompileOptions {
         pipeline: Pipeline::O(2),
         backend,
+        ..Default::default()
     };
     let start = Instant::now();
     // Compile errors render their diagnostics (file:line:col and a snippet).

@@ -129,7 +129,15 @@ extern "C" fn free(ptr: *mut c_void) {
 /// The address of the runtime function generated code calls as `name`
 /// (a C library name: `expf`, `malloc`, ...), or `None` when it is not one.
 pub fn symbol_address(name: &str) -> Option<*const u8> {
-    let fixed: [(&str, *const u8); 8] = [
+    let fixed: [(&str, *const u8); 10] = [
+        (
+            crate::jit_profile::ENTER,
+            crate::jit_profile::profile_enter as *const u8,
+        ),
+        (
+            crate::jit_profile::EXIT,
+            crate::jit_profile::profile_exit as *const u8,
+        ),
         ("fmaf", fmaf as *const u8),
         ("fma", fma as *const u8),
         ("malloc", malloc as *const u8),

@@ -156,7 +156,11 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         (None, Some(level)) => Pipeline::O(level),
         (None, None) => Pipeline::O(2),
     };
-    let options = CompileOptions { pipeline, backend };
+    let options = CompileOptions {
+        pipeline,
+        backend,
+        profile: cli.profile,
+    };
 
     let (text, file_name) = read_source(&cli.file)?;
     let engine = Engine::new();
