@@ -31,6 +31,6 @@ pub const OPT_LEVELS: &[(&str, &str, &str)] = &[
     // name  summary                      pipeline
     ("O0",   "no optimization",           "builtin.module(convert-graph-to-affine,lower-affine)"),
     ("O1",   "local cleanups",            concat!("builtin.module(", graph_level!(), ",convert-graph-to-affine,lower-affine,canonicalize,cse)")),
-    ("O2",   "default optimizations",     concat!("builtin.module(", graph_level!(), ",convert-graph-to-affine,", loop_level!(), ",lower-affine,canonicalize,cse)")),
-    ("O3",   "aggressive optimizations",  concat!("builtin.module(", graph_level!(), ",convert-graph-to-affine,", loop_level!(), ",affine-parallelize,lower-affine,canonicalize,cse)")),
+    ("O2",   "default optimizations",     concat!("builtin.module(", graph_level!(), ",convert-graph-to-affine,", loop_level!(), ",math-expand-approximations,lower-affine,canonicalize,cse)")),
+    ("O3",   "aggressive optimizations",  concat!("builtin.module(", graph_level!(), ",convert-graph-to-affine,", loop_level!(), ",affine-parallelize,math-expand-approximations,lower-affine,canonicalize,cse)")),
 ];
