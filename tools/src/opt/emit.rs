@@ -74,14 +74,40 @@ pub fn emit(
     }
 }
 
-fn backend_emit(kind: EmitKind, _ctx: &Context, _module: OpId) -> Result<Emitted, String> {
-    Err(format!(
-        "--emit={} is not yet supported",
-        match kind {
-            EmitKind::Llvm => "llvm",
-            EmitKind::Clif => "clif",
-            EmitKind::Asm => "asm",
-            _ => "obj",
+/// Translates the loop-level module with a backend. Graph-level or affine
+/// input must be lowered first (`-O2` does), as `mlir-translate` needs.
+fn backend_emit(kind: EmitKind, ctx: &Context, module: OpId) -> Result<Emitted, String> {
+    use tessera_runtime::backend::{BackendOptions, cranelift, llvm};
+    let above = ctx.walk_preorder(module).into_iter().find(|&op| {
+        let name = ctx.op_name_of(op);
+        name.starts_with("graph.") || name.starts_with("affine.")
+    });
+    if let Some(op) = above {
+        return Err(format!(
+            "--emit needs loop-level IR (scf, arith, math, memref, vector), but '{}' is still here; \
+             lower it first, e.g. with -O2",
+            ctx.op_name_of(op)
+        ));
+    }
+    let opts = BackendOptions::default();
+    let text = |r: Result<String, tessera_runtime::backend::BackendError>| {
+        r.map(|s| Emitted {
+            main: s.into_bytes(),
+            header: None,
+        })
+        .map_err(|e| e.message)
+    };
+    match kind {
+        EmitKind::Llvm => text(llvm::emit_llvm_ir(ctx, module, &opts)),
+        EmitKind::Asm => text(llvm::emit_asm(ctx, module, &opts)),
+        EmitKind::Clif => text(cranelift::emit_clif(ctx, module, &opts)),
+        _ => {
+            let object = llvm::emit_object(ctx, module, &opts).map_err(|e| e.message)?;
+            let header = llvm::emit_c_header(ctx, module).map_err(|e| e.message)?;
+            Ok(Emitted {
+                main: object,
+                header: Some(header),
+            })
         }
-    ))
+    }
 }
