@@ -5,7 +5,7 @@
 # and a machine that has everything is left untouched. Prints one line.
 set -euo pipefail
 
-packages=(llvm-19-dev libpolly-19-dev libzstd-dev mlir-19-tools llvm-19-tools)
+packages=(llvm-19-dev libpolly-19-dev libzstd-dev mlir-19-tools llvm-19-tools libmlir-19)
 components=(rustfmt clippy)
 done_what=()
 

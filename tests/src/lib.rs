@@ -10,3 +10,4 @@
 //!   `tests/tests/progen.rs`.
 
 pub mod progen;
+pub mod upstream;
