@@ -52,6 +52,7 @@ use tessera_compiler::verify::verify;
 use tessera_compiler::{AttrData, Context, Diagnostic, LocData, OpId, TypeData};
 use tessera_dialects::graph::types::TensorType;
 use tessera_dialects::interp::eval::run_function;
+use tessera_dialects::interp::loops::call_with_tensors;
 
 use crate::Tensor;
 use crate::backend::{BackendKind, BackendOptions, JitCode};
@@ -764,6 +765,14 @@ impl Function {
     fn run(&self, args: Vec<Tensor>) -> Result<Vec<Tensor>, RunError> {
         let m = &self.module;
         let Some(code) = &m.code else {
+            // A pipeline that lowered to loops leaves IR for the loop-level
+            // interpreter (memref parameters, out-parameters for results).
+            if self.is_loop_level() {
+                let mut outs = call_with_tensors(&m.ctx, m.module, self.name(), &args)
+                    .map_err(|e| self.execution_error(e.to_diagnostic(m.ctx.op(m.module).loc)))?;
+                outs.truncate(self.signature.results.len());
+                return Ok(outs);
+            }
             return run_function(&m.ctx, m.module, self.name(), args)
                 .map_err(|d| self.execution_error(d));
         };
@@ -780,6 +789,19 @@ impl Function {
         // lowering gives the compiled function memref parameters of exactly
         // those types followed by one out-parameter per result type.
         Ok(unsafe { host::call_packed(entry, &args, &self.signature.results) })
+    }
+
+    /// Whether the function, after the pipeline, takes memrefs.
+    fn is_loop_level(&self) -> bool {
+        let m = &self.module;
+        m.ctx
+            .lookup_symbol_in(m.module, self.name())
+            .and_then(|f| tessera_dialects::func::function_type(&m.ctx, f))
+            .is_some_and(|(inputs, _)| {
+                inputs
+                    .iter()
+                    .any(|&t| matches!(m.ctx.type_data(t), TypeData::MemRef { .. }))
+            })
     }
 
     fn execution_error(&self, d: Diagnostic) -> RunError {

@@ -175,7 +175,7 @@ fn every_pipeline_gives_the_same_results() {
     }
     let options = CompileOptions {
         pipeline: Pipeline::Text("builtin.module(cse)".to_string()),
-        ..CompileOptions::default()..Default::default()
+        ..CompileOptions::default()
     };
     let m = engine().compile_text(TWO, "t.mlir", &options).unwrap();
     assert_eq!(m.pipeline(), "builtin.module(cse)");
@@ -440,4 +440,26 @@ fn signatures_print_as_function_types() {
         "(tensor<f64>, tensor<4xi64>) -> tensor<f64>"
     );
     assert_eq!(sig.inputs[1].shape, [4]);
+}
+
+/// With a pipeline that lowers to loops, the interpreter backend runs the
+/// loop-level interpreter on the result (memref parameters and
+/// out-parameters), against the same source signature.
+#[test]
+fn the_interpreter_runs_loop_level_pipelines_too() {
+    for pipeline in [
+        "builtin.module(convert-graph-to-affine)",
+        "builtin.module(graph-fuse,convert-graph-to-affine,lower-affine)",
+    ] {
+        let options = CompileOptions {
+            pipeline: Pipeline::Text(pipeline.into()),
+            ..Default::default()
+        };
+        let m = engine().compile_text(TWO, "two.mlir", &options).unwrap();
+        assert!(m.ir_text().contains("memref<2x3xf32>"), "{pipeline}");
+        let got = m.entry_point().unwrap().call(&two_args()).unwrap();
+        let expected = two_expected();
+        got[0].allclose(&expected[0], 1e-6, 0.0).unwrap();
+        assert_eq!(got[1], expected[1], "{pipeline}");
+    }
 }
