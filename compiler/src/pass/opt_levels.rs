@@ -17,11 +17,13 @@ macro_rules! graph_level {
 }
 
 /// The loop level of `-O2` and up, between the conversion and
-/// `lower-affine`: fuse the nests of each kernel, keep accumulators in
-/// registers, hoist invariants, then block for the caches.
+/// `lower-affine`: schedule matmul nests for the FMA units first (fusion
+/// would merge their epilogues and hide the pattern), then fuse the other
+/// nests of each kernel, keep accumulators in registers, hoist invariants,
+/// and block for the caches.
 macro_rules! loop_level {
     () => {
-        "affine-loop-fusion,affine-scalrep,loop-invariant-code-motion,affine-loop-tile"
+        "affine-matmul-microkernel,affine-loop-fusion,affine-scalrep,loop-invariant-code-motion,affine-loop-tile"
     };
 }
 

@@ -62,6 +62,11 @@ pub fn matmul_microkernel_info() -> PassInfo {
                 "4096",
                 "Largest B block columns (rounded to a multiple of nr)",
             ),
+            int_option(
+                "min-rows",
+                "4",
+                "Leave matmuls with fewer rows than this as plain nests (matrix-vector products)",
+            ),
             PassOptionInfo {
                 name: "packing",
                 kind: OptionKind::Str,
@@ -82,6 +87,7 @@ pub fn matmul_microkernel_info() -> PassInfo {
                 mc: o.int("mc"),
                 kc: o.int("kc"),
                 nc: o.int("nc"),
+                min_rows: o.int("min-rows"),
                 packing,
             };
             config.validate()?;
@@ -113,8 +119,9 @@ impl Pass for MatmulMicrokernel {
     }
 }
 
-/// Schedules every matmul nest under `root` with `config`; returns how
-/// many nests were scheduled and how many zeroings of `C` were folded.
+/// Schedules every matmul nest under `root` with `config` (those with at
+/// least `config.min_rows` rows); returns how many nests were scheduled
+/// and how many zeroings of `C` were folded.
 pub fn schedule_matmuls(ctx: &mut Context, root: OpId, config: &Config) -> (u64, u64) {
     let (mut scheduled, mut folded) = (0, 0);
     for op in ctx.walk_preorder(root) {
@@ -124,6 +131,9 @@ pub fn schedule_matmuls(ctx: &mut Context, root: OpId, config: &Config) -> (u64,
         let Some(nest) = match_matmul(ctx, op) else {
             continue;
         };
+        if nest.m < config.min_rows {
+            continue;
+        }
         let zero_init = zero_init_nest(ctx, &nest);
         let p = plan(config, nest.m, nest.n, nest.k);
         emit::emit_schedule(ctx, &nest, &p, zero_init.is_some());
