@@ -49,13 +49,19 @@ pub fn run_pipeline(ctx: &mut Context, module: OpId, pipeline: &str) -> String {
     pm.statistics_report()
 }
 
-/// The named pipeline `-O<level>`.
+/// The graph-level part of the named pipeline `-O<level>`: its passes
+/// before `convert-graph-to-affine`, which the graph interpreter can run
+/// (what `tensor-run --backend interp` runs).
 pub fn opt_level(level: &str) -> String {
-    registry()
+    let full = registry()
         .pipeline(level)
         .unwrap_or_else(|| panic!("no pipeline {level}"))
         .pipeline
-        .clone()
+        .clone();
+    match full.split_once(",convert-graph-to-affine") {
+        Some((graph_part, _)) => format!("{graph_part})"),
+        None => full,
+    }
 }
 
 /// The module as text (custom form, with locations if `locs`).

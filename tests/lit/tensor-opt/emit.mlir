@@ -32,7 +32,7 @@
 // DOT: digraph "dense" {
 // DOT: matmul\ltensor<2x4xf32>\lcost
 
-// UNLOWERED: error: --emit needs loop-level IR (scf, arith, math, memref, vector), but 'graph.{{[a-z_]+}}' is still here; lower it first, e.g. with -O2
+// UNLOWERED: error: --emit needs loop-level IR (scf, arith, math, memref, vector), but @dense still takes or returns tensors; lower it first, e.g. with -O2
 
 // NEEDS-O: error: --emit=obj writes a binary file: give it with -o FILE
 

@@ -9,7 +9,7 @@
 // RUN: not tensor-opt %s --pass-pipeline='builtin.module(func.func(csee))' 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // RUN: not tensor-opt %s --pass-pipeline='builtin.module(canonicalize{bogus=1})' 2>&1 | FileCheck %s --check-prefix=OPTION
 
-// EMIT: error: --emit=llvm is not yet supported
+// EMIT: error: --emit needs loop-level IR (scf, arith, math, memref, vector), but @f still takes or returns tensors; lower it first, e.g. with -O2
 // UNKNOWN: error: invalid pass pipeline: unknown pass 'csee'; valid passes: {{.*}}canonicalize, {{.*}}cse
 // UNKNOWN-NEXT: builtin.module(func.func(csee))
 // UNKNOWN-NEXT: ^

@@ -78,15 +78,30 @@ pub fn emit(
 /// input must be lowered first (`-O2` does), as `mlir-translate` needs.
 fn backend_emit(kind: EmitKind, ctx: &Context, module: OpId) -> Result<Emitted, String> {
     use tessera_runtime::backend::{BackendOptions, cranelift, llvm};
+    let takes_tensors = |op: OpId| {
+        ctx.op_is(op, "func.func")
+            && tessera_dialects::func::function_type(ctx, op).is_some_and(|(ins, outs)| {
+                ins.iter().chain(outs).any(|&t| {
+                    matches!(
+                        ctx.type_data(t),
+                        tessera_compiler::TypeData::Tensor { .. }
+                    )
+                })
+            })
+    };
     let above = ctx.walk_preorder(module).into_iter().find(|&op| {
         let name = ctx.op_name_of(op);
-        name.starts_with("graph.") || name.starts_with("affine.")
+        name.starts_with("graph.") || name.starts_with("affine.") || takes_tensors(op)
     });
     if let Some(op) = above {
+        let what = if takes_tensors(op) {
+            format!("@{} still takes or returns tensors", ctx.symbol_name(op).unwrap_or("?"))
+        } else {
+            format!("'{}' is still here", ctx.op_name_of(op))
+        };
         return Err(format!(
-            "--emit needs loop-level IR (scf, arith, math, memref, vector), but '{}' is still here; \
-             lower it first, e.g. with -O2",
-            ctx.op_name_of(op)
+            "--emit needs loop-level IR (scf, arith, math, memref, vector), but {what}; \
+             lower it first, e.g. with -O2"
         ));
     }
     let opts = BackendOptions::default();
