@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Generates the example models and their NumPy reference outputs.
 
-Deterministic (fixed seed). The outputs are committed, so running the
-examples and their tests needs no NumPy; rerun this after changing a model:
+Deterministic (fixed seeds, one per model). The outputs are committed, so
+running the examples and their tests needs no NumPy; rerun this after
+changing a model:
 
     python3 examples/make_examples.py
 
@@ -10,8 +11,25 @@ Each model is written in the `graph` dialect with its weights as dense hex
 constants (little-endian, row-major, as MLIR's `dense<"0x...">`), the way a
 model exported for deployment carries them. The reference output is computed
 by NumPy in float64 and cast to float32, as the spec's tolerance assumes.
+
+This file is the one source of truth for the models: each `<name>_model()`
+makes the weights and the input from its seed, and each `<name>_forward()`
+computes the model in a given float type. `scripts/bench_compare.py` imports
+both to build the same models for onnxruntime and to time them in NumPy.
+
+Models (inputs are `x.npy`, references `expected.npy`, under examples/<name>/):
+
+- mlp: 784-512-512-10, ReLU, softmax; batch 1.
+- cnn: on 1x1x28x28: conv3x3 32 + bias + ReLU, conv3x3 64 + bias + ReLU
+  (both unpadded, stride 1), 2x2 max pool, flatten, dense 10 + bias,
+  softmax. He-initialized.
+- softmax: softmax over axis 1 of a 1000x1000 input.
+- transformer: one pre-layer-norm encoder block on a 128x512 sequence,
+  8 heads of 64, FFN 512-2048-512 with exact (erf) GELU:
+  h = x + MHA(LN1(x)); y = h + FFN(LN2(h)).
 """
 
+import math
 import os
 
 import numpy as np
@@ -25,10 +43,59 @@ def hex_dense(a: np.ndarray) -> str:
 
 
 def ttype(shape) -> str:
+    if len(shape) == 0:
+        return "tensor<f32>"
     return "tensor<" + "x".join(str(d) for d in shape) + "xf32>"
 
 
-def mlp(batch: int = 1, sizes=(784, 512, 512, 10)):
+def softmax(h: np.ndarray, axis: int) -> np.ndarray:
+    """The max-subtracted softmax, in h's float type."""
+    h = h - h.max(axis=axis, keepdims=True)
+    e = np.exp(h)
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def write_example(name: str, text: str, x: np.ndarray, expected: np.ndarray) -> None:
+    with open(os.path.join(HERE, name + ".mlir"), "w") as f:
+        f.write(text)
+    os.makedirs(os.path.join(HERE, name), exist_ok=True)
+    np.save(os.path.join(HERE, name, "x.npy"), x)
+    np.save(os.path.join(HERE, name, "expected.npy"), expected.astype(np.float32))
+
+
+class Emitter:
+    """Collects the lines of one function in the graph dialect's custom form."""
+
+    def __init__(self):
+        self.lines = []
+
+    def constant(self, name: str, a: np.ndarray) -> str:
+        t = ttype(a.shape)
+        self.lines.append(f"  %{name} = graph.constant {{value = dense<{hex_dense(a)}> : {t}}} : () -> {t}")
+        return "%" + name
+
+    def splat(self, name: str, value: float, shape=()) -> str:
+        t = ttype(shape)
+        self.lines.append(f"  %{name} = graph.constant {{value = dense<{value!r}> : {t}}} : () -> {t}")
+        return "%" + name
+
+    def op(self, name: str, op: str, operands, operand_shapes, result_shape, attrs: str = "") -> str:
+        ins = ", ".join(operands)
+        in_types = ", ".join(ttype(s) for s in operand_shapes)
+        attrs = f" {{{attrs}}}" if attrs else ""
+        self.lines.append(f"  %{name} = graph.{op} {ins}{attrs} : ({in_types}) -> {ttype(result_shape)}")
+        return "%" + name
+
+
+def array(values) -> str:
+    return "array<i64: " + ", ".join(str(v) for v in values) + ">"
+
+
+# ---------------------------------------------------------------- MLP
+
+
+def mlp_model(batch: int = 1, sizes=(784, 512, 512, 10)):
+    """The MLP's layers [(w, b), ...] and its input x, all float32."""
     rng = np.random.default_rng(20261124)
     layers = []
     for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
@@ -36,15 +103,23 @@ def mlp(batch: int = 1, sizes=(784, 512, 512, 10)):
         b = rng.normal(0.0, 0.01, size=(fan_out,)).astype(np.float32)
         layers.append((w, b))
     x = rng.random((batch, sizes[0]), dtype=np.float64).astype(np.float32)
+    return layers, x
 
-    # Reference: float64 all the way, cast at the end.
-    h = x.astype(np.float64)
+
+def mlp_forward(layers, x, dtype):
+    # copy=False: the float32 weights are used as they are when timing.
+    h = x.astype(dtype, copy=False)
     for i, (w, b) in enumerate(layers):
-        h = h @ w.astype(np.float64) + b.astype(np.float64)
+        h = h @ w.astype(dtype, copy=False) + b.astype(dtype, copy=False)
         if i + 1 < len(layers):
-            h = np.maximum(h, 0.0)
-    h = h - h.max(axis=1, keepdims=True)
-    probs = np.exp(h) / np.exp(h).sum(axis=1, keepdims=True)
+            h = np.maximum(h, dtype(0.0))
+    return softmax(h, 1)
+
+
+def mlp(batch: int = 1, sizes=(784, 512, 512, 10)):
+    layers, x = mlp_model(batch, sizes)
+    # Reference: float64 all the way, cast at the end.
+    probs = mlp_forward(layers, x, np.float64)
 
     lines = [
         f"// A multi-layer perceptron {'-'.join(map(str, sizes))} with ReLU and a softmax,",
@@ -66,11 +141,262 @@ def mlp(batch: int = 1, sizes=(784, 512, 512, 10)):
     lines.append(f"  %probs = graph.softmax {cur} {{axis = 1 : i64}} : ({out_t}) -> {out_t}")
     lines.append(f"  func.return %probs : {out_t}")
     lines.append("}")
-    with open(os.path.join(HERE, "mlp.mlir"), "w") as f:
-        f.write("\n".join(lines) + "\n")
-    np.save(os.path.join(HERE, "mlp", "x.npy"), x)
-    np.save(os.path.join(HERE, "mlp", "expected.npy"), probs.astype(np.float32))
+    write_example("mlp", "\n".join(lines) + "\n", x, probs)
+
+
+# ---------------------------------------------------------------- CNN
+
+
+def cnn_model():
+    """The CNN's weights {name: array} (conv weights OIHW, dense weight
+    [in, out]) and its input x (1x1x28x28), all float32."""
+    rng = np.random.default_rng(20261125)
+
+    def he(shape, fan_in):
+        return rng.normal(0.0, np.sqrt(2.0 / fan_in), size=shape).astype(np.float32)
+
+    def bias(n):
+        return rng.normal(0.0, 0.01, size=(n,)).astype(np.float32)
+
+    p = {}
+    p["conv1_w"] = he((32, 1, 3, 3), 1 * 9)
+    p["conv1_b"] = bias(32)
+    p["conv2_w"] = he((64, 32, 3, 3), 32 * 9)
+    p["conv2_b"] = bias(64)
+    p["dense_w"] = he((64 * 12 * 12, 10), 64 * 12 * 12)
+    p["dense_b"] = bias(10)
+    x = rng.random((1, 1, 28, 28), dtype=np.float64).astype(np.float32)
+    return p, x
+
+
+def conv2d_valid(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Unpadded stride-1 cross-correlation, NCHW x OIHW -> NOHW, via im2col
+    (`tensordot` hands the contraction to BLAS)."""
+    kh, kw = w.shape[2], w.shape[3]
+    win = np.lib.stride_tricks.sliding_window_view(x, (kh, kw), axis=(2, 3))  # N C OH OW KH KW
+    out = np.tensordot(win, w, axes=([1, 4, 5], [1, 2, 3]))  # N OH OW O
+    return out.transpose(0, 3, 1, 2)
+
+
+def max_pool_2x2(x: np.ndarray) -> np.ndarray:
+    n, c, h, w = x.shape
+    return x.reshape(n, c, h // 2, 2, w // 2, 2).max(axis=(3, 5))
+
+
+def cnn_forward(p, x, dtype):
+    q = {k: v.astype(dtype, copy=False) for k, v in p.items()}
+    h = x.astype(dtype, copy=False)
+    h = np.maximum(conv2d_valid(h, q["conv1_w"]) + q["conv1_b"].reshape(-1, 1, 1), dtype(0.0))
+    h = np.maximum(conv2d_valid(h, q["conv2_w"]) + q["conv2_b"].reshape(-1, 1, 1), dtype(0.0))
+    h = max_pool_2x2(h)
+    h = h.reshape(h.shape[0], -1)
+    h = h @ q["dense_w"] + q["dense_b"]
+    return softmax(h, 1)
+
+
+def cnn():
+    p, x = cnn_model()
+    probs = cnn_forward(p, x, np.float64)
+
+    e = Emitter()
+    conv = "dilations = array<i64: 1, 1>, groups = 1 : i64, padding = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>"
+    pool = "kernel = array<i64: 2, 2>, padding = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>"
+    w1 = e.constant("conv1_w", p["conv1_w"])
+    b1 = e.constant("conv1_b", p["conv1_b"].reshape(32, 1, 1))
+    w2 = e.constant("conv2_w", p["conv2_w"])
+    b2 = e.constant("conv2_b", p["conv2_b"].reshape(64, 1, 1))
+    wd = e.constant("dense_w", p["dense_w"])
+    bd = e.constant("dense_b", p["dense_b"])
+    h = e.op("conv1", "conv2d", ["%x", w1], [(1, 1, 28, 28), (32, 1, 3, 3)], (1, 32, 26, 26), conv)
+    h = e.op("bias1", "add", [h, b1], [(1, 32, 26, 26), (32, 1, 1)], (1, 32, 26, 26))
+    h = e.op("relu1", "relu", [h], [(1, 32, 26, 26)], (1, 32, 26, 26))
+    h = e.op("conv2", "conv2d", [h, w2], [(1, 32, 26, 26), (64, 32, 3, 3)], (1, 64, 24, 24), conv)
+    h = e.op("bias2", "add", [h, b2], [(1, 64, 24, 24), (64, 1, 1)], (1, 64, 24, 24))
+    h = e.op("relu2", "relu", [h], [(1, 64, 24, 24)], (1, 64, 24, 24))
+    h = e.op("pool", "max_pool2d", [h], [(1, 64, 24, 24)], (1, 64, 12, 12), pool)
+    h = e.op("flat", "reshape", [h], [(1, 64, 12, 12)], (1, 9216))
+    h = e.op("dense", "matmul", [h, wd], [(1, 9216), (9216, 10)], (1, 10))
+    h = e.op("logits", "add", [h, bd], [(1, 10), (10,)], (1, 10))
+    h = e.op("probs", "softmax", [h], [(1, 10)], (1, 10), "axis = 1 : i64")
+    text = "\n".join(
+        [
+            "// A small CNN on a 1x1x28x28 image: conv3x3 32 + bias + ReLU, conv3x3 64 + bias + ReLU",
+            "// (unpadded, stride 1), 2x2 max pool, flatten, dense 10 + bias, softmax. He-initialized",
+            "// weights as constants. Generated by examples/make_examples.py.",
+            f"func.func @main(%x: {ttype((1, 1, 28, 28))}) -> {ttype((1, 10))} {{",
+            *e.lines,
+            f"  func.return {h} : {ttype((1, 10))}",
+            "}",
+        ]
+    )
+    write_example("cnn", text + "\n", x, probs)
+
+
+# ---------------------------------------------------------------- softmax
+
+
+def softmax_model(n: int = 1000):
+    """The softmax benchmark's input: n x n, normal with sigma 4 so rows
+    have a few dominant entries."""
+    rng = np.random.default_rng(20261126)
+    return rng.normal(0.0, 4.0, size=(n, n)).astype(np.float32)
+
+
+def softmax_forward(x, dtype):
+    return softmax(x.astype(dtype, copy=False), 1)
+
+
+def softmax_example(n: int = 1000):
+    x = softmax_model(n)
+    probs = softmax_forward(x, np.float64)
+    t = ttype((n, n))
+    text = "\n".join(
+        [
+            f"// Softmax over axis 1 of a {n}x{n} input. Generated by examples/make_examples.py.",
+            f"func.func @main(%x: {t}) -> {t} {{",
+            f"  %probs = graph.softmax %x {{axis = 1 : i64}} : ({t}) -> {t}",
+            f"  func.return %probs : {t}",
+            "}",
+        ]
+    )
+    write_example("softmax", text + "\n", x, probs)
+
+
+# ---------------------------------------------------------------- transformer
+
+SEQ, DIM, HEADS, FFN = 128, 512, 8, 2048
+HEAD_DIM = DIM // HEADS
+LN_EPS = 1e-5
+
+
+def transformer_model():
+    """The encoder block's weights {name: array} (projections [in, out]) and
+    its input x (128x512), all float32."""
+    rng = np.random.default_rng(20261127)
+
+    def dense(n_in, n_out):
+        return rng.normal(0.0, 1.0 / np.sqrt(n_in), size=(n_in, n_out)).astype(np.float32)
+
+    def vec(n, mean, std):
+        return (mean + rng.normal(0.0, std, size=(n,))).astype(np.float32)
+
+    p = {}
+    p["ln1_scale"] = vec(DIM, 1.0, 0.1)
+    p["ln1_bias"] = vec(DIM, 0.0, 0.1)
+    for name in ["q", "k", "v", "o"]:
+        p[f"w{name}"] = dense(DIM, DIM)
+        p[f"b{name}"] = vec(DIM, 0.0, 0.02)
+    p["ln2_scale"] = vec(DIM, 1.0, 0.1)
+    p["ln2_bias"] = vec(DIM, 0.0, 0.1)
+    p["w1"] = dense(DIM, FFN)
+    p["b1"] = vec(FFN, 0.0, 0.02)
+    p["w2"] = dense(FFN, DIM)
+    p["b2"] = vec(DIM, 0.0, 0.02)
+    x = rng.normal(0.0, 1.0, size=(SEQ, DIM)).astype(np.float32)
+    return p, x
+
+
+def layer_norm(x, scale, bias):
+    mean = x.mean(axis=-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + x.dtype.type(LN_EPS)) * scale + bias
+
+
+_erf_exact = np.frompyfunc(math.erf, 1, 1)
+
+
+def erf(x: np.ndarray) -> np.ndarray:
+    """erf in x's float type: exact (math.erf) for float64, the reference;
+    for float32, Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7,
+    under f32's resolution near 1), since NumPy has no erf and a Python call
+    per element would swamp a timing."""
+    if x.dtype == np.float64:
+        return _erf_exact(x).astype(np.float64)
+    t = x.dtype.type
+    a = np.abs(x)
+    k = t(1.0) / (t(1.0) + t(0.3275911) * a)
+    poly = k * (t(0.254829592) + k * (t(-0.284496736) + k * (t(1.421413741) + k * (t(-1.453152027) + k * t(1.061405429)))))
+    return np.sign(x) * (t(1.0) - poly * np.exp(-a * a))
+
+
+def gelu(x):
+    t = x.dtype.type
+    return t(0.5) * x * (t(1.0) + erf(x / t(math.sqrt(2.0))))
+
+
+def transformer_forward(p, x, dtype):
+    q = {k: v.astype(dtype, copy=False) for k, v in p.items()}
+    x = x.astype(dtype, copy=False)
+    h = layer_norm(x, q["ln1_scale"], q["ln1_bias"])
+
+    def heads(m):  # [SEQ, DIM] -> [HEADS, SEQ, HEAD_DIM]
+        return m.reshape(SEQ, HEADS, HEAD_DIM).transpose(1, 0, 2)
+
+    qh = heads(h @ q["wq"] + q["bq"])
+    kh = heads(h @ q["wk"] + q["bk"])
+    vh = heads(h @ q["wv"] + q["bv"])
+    scores = (qh @ kh.transpose(0, 2, 1)) / dtype(math.sqrt(HEAD_DIM))
+    ctx = softmax(scores, 2) @ vh  # [HEADS, SEQ, HEAD_DIM]
+    attn = ctx.transpose(1, 0, 2).reshape(SEQ, DIM) @ q["wo"] + q["bo"]
+    h = x + attn
+    f = layer_norm(h, q["ln2_scale"], q["ln2_bias"])
+    f = gelu(f @ q["w1"] + q["b1"]) @ q["w2"] + q["b2"]
+    return h + f
+
+
+def transformer():
+    p, x = transformer_model()
+    y = transformer_forward(p, x, np.float64)
+
+    e = Emitter()
+    s, d, nh, hd, ff = SEQ, DIM, HEADS, HEAD_DIM, FFN
+    ln = "axis = 1 : i64, epsilon = 1.0e-05 : f64"  # MLIR floats need a "."
+    consts = {name: e.constant(name, a) for name, a in p.items()}
+    sqrt_d = e.splat("sqrt_d", float(math.sqrt(hd)))
+
+    h = e.op("ln1", "layer_norm", ["%x", consts["ln1_scale"], consts["ln1_bias"]], [(s, d), (d,), (d,)], (s, d), ln)
+    proj = {}
+    for name in ["q", "k", "v"]:
+        m = e.op(f"{name}_mm", "matmul", [h, consts[f"w{name}"]], [(s, d), (d, d)], (s, d))
+        m = e.op(f"{name}_proj", "add", [m, consts[f"b{name}"]], [(s, d), (d,)], (s, d))
+        proj[name] = e.op(f"{name}_split", "reshape", [m], [(s, d)], (s, nh, hd))
+    qh = e.op("q_heads", "transpose", [proj["q"]], [(s, nh, hd)], (nh, s, hd), "perm = array<i64: 1, 0, 2>")
+    kt = e.op("k_heads_t", "transpose", [proj["k"]], [(s, nh, hd)], (nh, hd, s), "perm = array<i64: 1, 2, 0>")
+    vh = e.op("v_heads", "transpose", [proj["v"]], [(s, nh, hd)], (nh, s, hd), "perm = array<i64: 1, 0, 2>")
+    a = e.op("scores", "matmul", [qh, kt], [(nh, s, hd), (nh, hd, s)], (nh, s, s))
+    a = e.op("scaled", "div", [a, sqrt_d], [(nh, s, s), ()], (nh, s, s))
+    a = e.op("probs", "softmax", [a], [(nh, s, s)], (nh, s, s), "axis = 2 : i64")
+    c = e.op("ctx", "matmul", [a, vh], [(nh, s, s), (nh, s, hd)], (nh, s, hd))
+    c = e.op("ctx_t", "transpose", [c], [(nh, s, hd)], (s, nh, hd), "perm = array<i64: 1, 0, 2>")
+    c = e.op("ctx_merged", "reshape", [c], [(s, nh, hd)], (s, d))
+    c = e.op("o_mm", "matmul", [c, consts["wo"]], [(s, d), (d, d)], (s, d))
+    c = e.op("attn", "add", [c, consts["bo"]], [(s, d), (d,)], (s, d))
+    r = e.op("res1", "add", ["%x", c], [(s, d), (s, d)], (s, d))
+    f = e.op("ln2", "layer_norm", [r, consts["ln2_scale"], consts["ln2_bias"]], [(s, d), (d,), (d,)], (s, d), ln)
+    f = e.op("ff1_mm", "matmul", [f, consts["w1"]], [(s, d), (d, ff)], (s, ff))
+    f = e.op("ff1", "add", [f, consts["b1"]], [(s, ff), (ff,)], (s, ff))
+    f = e.op("ff1_gelu", "gelu", [f], [(s, ff)], (s, ff))
+    f = e.op("ff2_mm", "matmul", [f, consts["w2"]], [(s, ff), (ff, d)], (s, d))
+    f = e.op("ff2", "add", [f, consts["b2"]], [(s, d), (d,)], (s, d))
+    y_val = e.op("y", "add", [r, f], [(s, d), (s, d)], (s, d))
+    text = "\n".join(
+        [
+            f"// One pre-layer-norm transformer encoder block: sequence {s}, model dim {d},",
+            f"// {nh} heads of {hd}, FFN {d}-{ff}-{d} with exact (erf) GELU.",
+            "//   h = x + MHA(LN1(x)),  y = h + FFN(LN2(h)),",
+            "//   MHA(u) = concat_heads(softmax(Q K^T / sqrt(64)) V) Wo + bo, Q = u Wq + bq, ...",
+            "// Weights as constants. Generated by examples/make_examples.py.",
+            f"func.func @main(%x: {ttype((s, d))}) -> {ttype((s, d))} {{",
+            *e.lines,
+            f"  func.return {y_val} : {ttype((s, d))}",
+            "}",
+        ]
+    )
+    write_example("transformer", text + "\n", x, y)
 
 
 if __name__ == "__main__":
     mlp()
+    cnn()
+    softmax_example()
+    transformer()

@@ -142,6 +142,10 @@ pub struct CompileOptions {
     /// each kernel ([`crate::jit_profile`]); off by default, since it adds
     /// two clock reads per kernel call. The interpreter always can.
     pub profile: bool,
+    /// Worker threads for the parallel loops of compiled code (the loops
+    /// `affine-parallelize` makes at -O3); 1, the default, runs them on the
+    /// calling thread. Results do not depend on it.
+    pub threads: usize,
 }
 
 impl Default for CompileOptions {
@@ -150,6 +154,7 @@ impl Default for CompileOptions {
             pipeline: Pipeline::default(),
             backend: Backend::Interp,
             profile: false,
+            threads: 1,
         }
     }
 }
@@ -271,6 +276,7 @@ impl Engine {
                     Pipeline::O(level) => level.min(3),
                     Pipeline::Text(_) => 3,
                 },
+                threads: options.threads,
             };
             let kind = if backend == Backend::Llvm {
                 BackendKind::Llvm

@@ -8,7 +8,8 @@
 //! - `affine-loop-tile` ([`tile`]);
 //! - `affine-parallelize` ([`parallelize`]);
 //! - `affine-scalrep` ([`scalrep`]);
-//! - `affine-loop-fusion` ([`fusion`]).
+//! - `affine-loop-fusion` ([`fusion`]);
+//! - `affine-vectorize` ([`vectorize`]).
 //!
 //! Shared pieces: [`expand`] (affine expressions as `arith` ops),
 //! [`loops`] (bounds, trip counts, unrolling), [`deps`] (a memory dependence
@@ -26,6 +27,7 @@ pub mod tile;
 pub mod unroll;
 pub mod unroll_jam;
 pub mod util;
+pub mod vectorize;
 
 use tessera_compiler::pass::PassInfo;
 
@@ -40,5 +42,6 @@ pub fn pass_infos() -> Vec<PassInfo> {
         parallelize::parallelize_info(),
         scalrep::scalrep_info(),
         fusion::fusion_info(),
+        vectorize::vectorize_info(),
     ]
 }

@@ -47,6 +47,45 @@ impl Default for ConvertGraphToAffine {
     }
 }
 
+/// `convert-graph-to-affine` as the registry creates it: the pass plus
+/// the `conv-im2col` option (kept out of [`ConvertGraphToAffine`]'s
+/// public fields so that existing struct literals stay valid).
+struct Configured {
+    pass: ConvertGraphToAffine,
+    conv_im2col: bool,
+}
+
+impl Pass for Configured {
+    fn run(
+        &mut self,
+        ctx: &mut Context,
+        op: OpId,
+        state: &mut PassState,
+    ) -> Result<(), PassFailed> {
+        with_conv_im2col(self.conv_im2col, || self.pass.run(ctx, op, state))
+    }
+}
+
+thread_local! {
+    /// The `conv-im2col` setting of the conversion running on this thread.
+    /// (A thread-local because the op lowerings are reached through
+    /// `bufferize`, whose `Options` do not carry it yet.)
+    static CONV_IM2COL: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// Whether the running conversion lowers one-group `conv2d` as im2col.
+fn conv_im2col() -> bool {
+    CONV_IM2COL.with(|c| c.get())
+}
+
+/// Runs `f` with `conv-im2col` set to `on`, restoring the old setting.
+fn with_conv_im2col<T>(on: bool, f: impl FnOnce() -> T) -> T {
+    let old = CONV_IM2COL.with(|c| c.replace(on));
+    let r = f();
+    CONV_IM2COL.with(|c| c.set(old));
+    r
+}
+
 /// The registry entry of `convert-graph-to-affine`.
 pub fn convert_graph_to_affine_info() -> PassInfo {
     PassInfo {
@@ -58,7 +97,11 @@ pub fn convert_graph_to_affine_info() -> PassInfo {
             `memref.global`s read with `memref.get_global`; temporaries are `memref.alloc`ed \
             and `memref.dealloc`ed after their last use. Every graph op becomes its own \
             `affine.for` nest of `affine.load`/`affine.store` and `arith`/`math` ops. An op \
-            that cannot be lowered is an error at its location.\n\nWith `buffer-reuse` (the \
+            that cannot be lowered is an error at its location.\n\nWith `conv-im2col` (the \
+            default), a one-group `conv2d` copies its input windows into a scratch \
+            `[C*KH*KW, OH*OW]` matrix (im2col) and multiplies the weights by it with the \
+            matmul lowering's `i, k, j` nest; without it (and for groups > 1) it is a direct \
+            `n, o, oh, ow, c, kh, kw` nest.\n\nWith `buffer-reuse` (the \
             default), element-wise ops write in place into an operand that dies there, and \
             temporaries take dead buffers of their type before new ones are allocated.\n\n\
             Statistics: `num-ops-lowered`, `num-allocs`, `num-reused`, \
@@ -67,15 +110,26 @@ pub fn convert_graph_to_affine_info() -> PassInfo {
             (the most bytes allocated at one time in the emitted code); byte counts are the \
             largest over the functions.",
         anchor: Some("builtin.module"),
-        options: vec![PassOptionInfo {
-            name: "buffer-reuse",
-            kind: OptionKind::Bool,
-            default: "true",
-            help: "Reuse dead buffers and write element-wise results in place",
-        }],
+        options: vec![
+            PassOptionInfo {
+                name: "buffer-reuse",
+                kind: OptionKind::Bool,
+                default: "true",
+                help: "Reuse dead buffers and write element-wise results in place",
+            },
+            PassOptionInfo {
+                name: "conv-im2col",
+                kind: OptionKind::Bool,
+                default: "true",
+                help: "Lower one-group conv2d as im2col plus a matmul (false: a direct nest)",
+            },
+        ],
         create: |o: &PassOptions| {
-            Ok(Box::new(ConvertGraphToAffine {
-                buffer_reuse: o.bool("buffer-reuse"),
+            Ok(Box::new(Configured {
+                pass: ConvertGraphToAffine {
+                    buffer_reuse: o.bool("buffer-reuse"),
+                },
+                conv_im2col: o.bool("conv-im2col"),
             }))
         },
     }

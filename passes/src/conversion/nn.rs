@@ -1,12 +1,25 @@
 //! Neural-network ops on NCHW tensors, as the interpreter's `conv.rs` and
 //! `norm.rs` define them.
 //!
-//! - `conv2d`: zero the output, then a perfect nest `n, o, oh, ow, c, kh,
-//!   kw` accumulating into the output; the input position is an affine
-//!   function of the indices (`oh * sh + kh * dh - top`), and padding is an
-//!   `affine.if` on the integer set of in-bounds positions (only the
-//!   constraints that can fail are emitted). Groups pick the input channel
+//! - `conv2d` with `groups == 1` (and `conv-im2col`, the default): im2col
+//!   plus a matmul. Three scratch buffers: `wm[O, C*KH*KW]` (the weights as
+//!   a matrix, copied once), `col[C*KH*KW, OH*OW]` and `res[O, OH*OW]`.
+//!   Per batch element `n`: a copy nest `c, kh, kw, oh, ow` fills
+//!   `col[(c*KH + kh)*KW + kw, oh*OW + ow] = x[n, c, ih, iw]` (padding
+//!   positions are zeroed once before the `n` loop: they are the same for
+//!   every `n`), then `res = wm * col` exactly as [`super::linalg::matmul`]
+//!   emits it (zeroing nest, then `i, k, j` with `j` over output pixels,
+//!   contiguous in `col` and `res`, so the loop vectorizer and the matmul
+//!   micro-kernel pass see a plain 2-D matmul), then `res` is copied into
+//!   `out[n]`. The scratch buffers are deallocated after the `n` loop.
+//! - `conv2d` otherwise (groups > 1, or `conv-im2col=false`): zero the
+//!   output, then a perfect nest `n, o, oh, ow, c, kh, kw` accumulating
+//!   into the output. Groups pick the input channel
 //!   `(o floordiv (O / groups)) * (C / groups) + c`.
+//! - In both forms the input position is an affine function of the indices
+//!   (`oh * sh + kh * dh - top`), and padding is an `affine.if` on the
+//!   integer set of in-bounds positions (only the constraints that can fail
+//!   are emitted).
 //! - `max_pool2d` / `avg_pool2d`: the same window nest into an output
 //!   initialized to −∞ (max, NaN-propagating `maximumf`) or 0 (sum), then
 //!   avg divides by the count of non-padding elements, `(min(hi, H) -
@@ -17,10 +30,13 @@
 //!   (population) variance in `iter_args`, then a nest writing the row.
 
 use tessera_compiler::affine::AffineExpr;
+use tessera_compiler::ir::Builder;
 use tessera_compiler::{Type, Value};
 use tessera_dialects::interp::kernels::{PoolKind, normalize_axis};
+use tessera_dialects::memref as memref_d;
 
 use super::emit::{self, Emitter, Kind, kind_of};
+use super::linalg;
 
 /// The attributes of `graph.conv2d`.
 pub(crate) struct ConvParams {
@@ -109,6 +125,9 @@ pub(crate) fn conv2d(
     if p.groups < 1 || o % p.groups != 0 {
         return Err(format!("groups = {} must divide {o}", p.groups));
     }
+    if p.groups == 1 && super::conv_im2col() {
+        return conv2d_im2col(em, ty, x, w, p, out);
+    }
     let og = o / p.groups;
     let d = emit::dims(7);
     let hy = window_axis(
@@ -156,6 +175,106 @@ pub(crate) fn conv2d(
             em.store(s, out, &so, ivs);
         });
     });
+    Ok(())
+}
+
+/// A scratch `memref.alloc` of `shape` with elements `ty`.
+fn scratch(em: &mut Emitter<'_>, shape: &[i64], ty: Type) -> Value {
+    let mty = em.ctx.memref_type(shape, ty);
+    let loc = em.loc;
+    memref_d::build_alloc(&mut Builder::new(em.ctx, em.ip), mty, &[], false, loc)
+}
+
+/// `graph.conv2d` with one group as im2col plus a matmul; see the module
+/// docs. The operands were checked by [`conv2d`].
+fn conv2d_im2col(
+    em: &mut Emitter<'_>,
+    ty: Type,
+    x: Value,
+    w: Value,
+    p: &ConvParams,
+    out: Value,
+) -> Result<(), String> {
+    let (xs, ws, os) = (
+        emit::shape_of(em.ctx, x),
+        emit::shape_of(em.ctx, w),
+        emit::shape_of(em.ctx, out),
+    );
+    let (o, c, kh, kw) = (ws[0], ws[1], ws[2], ws[3]);
+    let (oh, ow) = (os[2], os[3]);
+    let (kk, pp) = (c * kh * kw, oh * ow);
+    let wm = scratch(em, &[o, kk], ty);
+    let col = scratch(em, &[kk, pp], ty);
+    let res = scratch(em, &[o, pp], ty);
+
+    // wm[o, (c*KH + kh)*KW + kw] = w[o, c, kh, kw].
+    let d = emit::dims(4);
+    let k_of = |c: &AffineExpr, h: &AffineExpr, v: &AffineExpr| {
+        c.clone() * (kh * kw) + h.clone() * kw + v.clone()
+    };
+    let sw = vec![d[0].clone(), k_of(&d[1], &d[2], &d[3])];
+    em.nest(&ws, |em, ivs| {
+        let v = em.load(w, &d, ivs);
+        em.store(v, wm, &sw, ivs);
+    });
+
+    // The copy nest's indices: n, c, kh, kw, oh, ow.
+    let d = emit::dims(6);
+    let hy = window_axis(
+        d[4].clone(),
+        d[2].clone(),
+        p.strides[0],
+        p.dilations[0],
+        p.padding[0],
+        xs[2],
+        oh,
+        kh,
+    );
+    let wx = window_axis(
+        d[5].clone(),
+        d[3].clone(),
+        p.strides[1],
+        p.dilations[1],
+        p.padding[1],
+        xs[3],
+        ow,
+        kw,
+    );
+    let sx = vec![d[0].clone(), d[1].clone(), hy.index, wx.index];
+    let scol = vec![k_of(&d[1], &d[2], &d[3]), d[4].clone() * ow + d[5].clone()];
+    let mut guard = hy.constraints;
+    guard.extend(wx.constraints);
+    if !guard.is_empty() {
+        // The copy skips padding positions; they read as zero.
+        let all = emit::dims(2);
+        em.nest(&[kk, pp], |em, ivs| {
+            let z = em.float(ty, 0.0);
+            em.store(z, col, &all, ivs);
+        });
+    }
+    let so = emit::dims(4);
+    let sres = vec![d[1].clone(), d[2].clone() * ow + d[3].clone()];
+    let mut product = Ok(());
+    em.nest(&[os[0]], |em, nv| {
+        em.nest(&[c, kh, kw, oh, ow], |em, ivs| {
+            let ivs = [nv, ivs].concat();
+            em.guard(&guard, &ivs, |em| {
+                let v = em.load(x, &sx, &ivs);
+                em.store(v, col, &scol, &ivs);
+            });
+        });
+        product = linalg::matmul(em, wm, col, res);
+        em.nest(&[o, oh, ow], |em, ivs| {
+            let ivs = [nv, ivs].concat();
+            let v = em.load(res, &sres, &ivs);
+            em.store(v, out, &so, &ivs);
+        });
+    });
+    product?;
+    let loc = em.loc;
+    for m in [wm, col, res] {
+        memref_d::build_dealloc(&mut Builder::new(em.ctx, em.ip), m, loc);
+    }
     Ok(())
 }
 

@@ -28,6 +28,7 @@
 
 pub mod cranelift;
 pub mod llvm;
+pub mod parallel;
 pub mod support;
 
 use std::ffi::c_void;
@@ -110,11 +111,18 @@ pub fn compile(
 pub struct BackendOptions {
     /// Optimization level of the backend's own optimizer, 0 to 3.
     pub opt_level: u8,
+    /// Worker threads for `scf.parallel` loops of compiled code; 1 (the
+    /// default) runs them sequentially. Backends without parallel code
+    /// generation ignore it.
+    pub threads: usize,
 }
 
 impl Default for BackendOptions {
     fn default() -> Self {
-        BackendOptions { opt_level: 3 }
+        BackendOptions {
+            opt_level: 3,
+            threads: 1,
+        }
     }
 }
 

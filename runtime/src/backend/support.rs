@@ -129,7 +129,7 @@ extern "C" fn free(ptr: *mut c_void) {
 /// The address of the runtime function generated code calls as `name`
 /// (a C library name: `expf`, `malloc`, ...), or `None` when it is not one.
 pub fn symbol_address(name: &str) -> Option<*const u8> {
-    let fixed: [(&str, *const u8); 10] = [
+    let fixed: [(&str, *const u8); 11] = [
         (
             crate::jit_profile::ENTER,
             crate::jit_profile::profile_enter as *const u8,
@@ -146,6 +146,10 @@ pub fn symbol_address(name: &str) -> Option<*const u8> {
         ("memcpy", memcpy as *const u8),
         ("memmove", memmove as *const u8),
         ("memset", memset as *const u8),
+        (
+            super::parallel::PARALLEL_FOR,
+            super::parallel::_tessera_parallel_for as *const u8,
+        ),
     ];
     UNARY
         .iter()

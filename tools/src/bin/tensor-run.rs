@@ -160,6 +160,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         pipeline,
         backend,
         profile: cli.profile,
+        threads: cli.threads.map_or(1, |n| n as usize),
     };
 
     let (text, file_name) = read_source(&cli.file)?;

@@ -31,7 +31,10 @@
 //!   `<32 x float>`), so element-wise ops are single instructions and
 //!   `vector.shape_cast` is free; extracting a row is a shuffle. In memory
 //!   an `i1` takes a byte.
-//! - `scf` becomes branches and phis (`scf.parallel` runs sequentially).
+//! - `scf` becomes branches and phis. `scf.parallel` without reductions
+//!   runs on the runtime's thread pool when [`BackendOptions::threads`] is
+//!   above 1 (JIT only; its outermost dimension is split over the
+//!   workers), otherwise sequentially.
 //! - `arith` ops are instructions or exact expansions (`ceildivsi`,
 //!   `floordivsi`, NaN-ignoring `maxnumf`/`minnumf`); no fast-math flags,
 //!   so results are the interpreter's (rounded per operation).
@@ -63,6 +66,7 @@ mod emit;
 mod jit;
 mod math;
 mod memref;
+mod parallel;
 mod scf;
 mod target;
 mod transfer;

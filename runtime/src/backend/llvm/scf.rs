@@ -1,7 +1,9 @@
-//! `scf` ops as branches and phis: `for` and `parallel` (sequentially) as
-//! counted loops, `if` as a diamond, `while` as a loop whose header runs
-//! the `before` region. Loop-carried memrefs get one phi per descriptor
-//! field (the static ones fold away).
+//! `scf` ops as branches and phis: `for` and `parallel` as counted loops,
+//! `if` as a diamond, `while` as a loop whose header runs the `before`
+//! region. Loop-carried memrefs get one phi per descriptor field (the
+//! static ones fold away). A `parallel` without reductions runs on the
+//! thread pool when compiling for several threads ([`super::parallel`]),
+//! otherwise sequentially.
 
 use inkwell::IntPredicate;
 use inkwell::values::{BasicValueEnum, IntValue, PhiValue};
@@ -276,6 +278,9 @@ fn while_op(t: &mut Translator<'_, '_>, op: OpId) -> R<()> {
 fn parallel(t: &mut Translator<'_, '_>, op: OpId) -> R<()> {
     let ir = t.ir;
     let p = ParallelOp::view(ir, op).ok_or_else(|| t.err(op, "is malformed"))?;
+    if super::parallel::is_outlined(t, &p) {
+        return super::parallel::outline(t, op, &p);
+    }
     let ints = |vs: &[tessera_compiler::Value]| {
         vs.iter()
             .map(|&v| t.int(v, op))
@@ -300,6 +305,32 @@ fn parallel(t: &mut Translator<'_, '_>, op: OpId) -> R<()> {
     for (&r, v) in p.results.iter().zip(unflatten(t, &types, &out, op)?) {
         t.set(r, v);
     }
+    Ok(())
+}
+
+/// Runs dimensions `from..` of `op` (an `scf.parallel` without results)
+/// sequentially, the induction variables of the outer ones already set.
+pub(super) fn run_parallel_dims(
+    t: &mut Translator<'_, '_>,
+    op: OpId,
+    p: &ParallelOp<'_>,
+    from: usize,
+) -> R<()> {
+    let ints = |vs: &[tessera_compiler::Value]| {
+        vs.iter()
+            .map(|&v| t.int(v, op))
+            .collect::<R<Vec<IntValue>>>()
+    };
+    let (lbs, ubs, steps) = (ints(p.lower)?, ints(p.upper)?, ints(p.steps)?);
+    let level = Level {
+        op,
+        p,
+        lbs: &lbs,
+        ubs: &ubs,
+        steps: &steps,
+        types: &[],
+    };
+    level.run(t, from, Vec::new())?;
     Ok(())
 }
 

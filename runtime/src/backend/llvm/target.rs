@@ -93,7 +93,7 @@ pub(super) fn build_module<'ctx>(
     llmod.set_triple(&machine.get_triple());
     let data = machine.get_target_data();
     llmod.set_data_layout(&data.get_data_layout());
-    Translator::translate_module(ctx, module, llcx, &llmod, &data, purpose)?;
+    Translator::translate_module(ctx, module, llcx, &llmod, &data, purpose, opts.threads)?;
     set_host_attributes(llcx, &llmod);
     llmod.verify().map_err(|e| {
         BackendError::new(format!(

@@ -117,13 +117,26 @@ pub(super) struct Translator<'a, 'ctx> {
     values: HashMap<Value, Val<'ctx>>,
     func: Option<FunctionValue<'ctx>>,
     entry: Option<BasicBlock<'ctx>>,
+    /// Worker threads for `scf.parallel` loops; 1 runs them sequentially.
+    pub threads: usize,
+}
+
+/// The state of a function being built, put aside while another one (an
+/// outlined loop body) is built in between.
+pub(super) struct SuspendedFunction<'ctx> {
+    values: HashMap<Value, Val<'ctx>>,
+    func: Option<FunctionValue<'ctx>>,
+    entry: Option<BasicBlock<'ctx>>,
+    block: Option<BasicBlock<'ctx>>,
 }
 
 /// Prefixes of the names the backend generates.
 const RESERVED_PREFIXES: [&str; 4] = ["_tessera_packed_", "_mlir_ciface_", "__tessera_", "llvm."];
 
 impl<'a, 'ctx> Translator<'a, 'ctx> {
-    /// Translates every function and global of `module` into `llmod`.
+    /// Translates every function and global of `module` into `llmod`;
+    /// `scf.parallel` loops run on `threads` workers when compiling for
+    /// the JIT (an object file would need the runtime's thread pool).
     pub(super) fn translate_module(
         ir: &'a Context,
         module: OpId,
@@ -131,6 +144,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         llmod: &'a Module<'ctx>,
         data: &'a TargetData,
         purpose: Purpose,
+        threads: usize,
     ) -> R<()> {
         let mut t = Translator {
             ir,
@@ -143,6 +157,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
             values: HashMap::new(),
             func: None,
             entry: None,
+            threads: if purpose == Purpose::Jit { threads } else { 1 },
         };
         if !ir.op_is(module, "builtin.module") {
             return Err(t.err(module, "expected a 'builtin.module'"));
@@ -649,6 +664,28 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         let body = self.llcx.append_basic_block(f, "body");
         self.entry = Some(entry);
         self.b.position_at_end(body);
+    }
+
+    /// Puts the function being built aside (its values too): the builder
+    /// is free for [`Self::begin_function`] of another one.
+    pub(super) fn suspend_function(&mut self) -> SuspendedFunction<'ctx> {
+        SuspendedFunction {
+            values: std::mem::take(&mut self.values),
+            func: self.func.take(),
+            entry: self.entry.take(),
+            block: self.b.get_insert_block(),
+        }
+    }
+
+    /// Returns to a function put aside by [`Self::suspend_function`], at
+    /// the point where it was left.
+    pub(super) fn resume_function(&mut self, s: SuspendedFunction<'ctx>) {
+        self.values = s.values;
+        self.func = s.func;
+        self.entry = s.entry;
+        if let Some(block) = s.block {
+            self.b.position_at_end(block);
+        }
     }
 
     /// Ends building the current function: the entry block falls through

@@ -1,15 +1,92 @@
-// convert-graph-to-affine on the NCHW ops. conv2d and the pools: the
-// output is initialized, then a perfect window nest accumulates into it;
-// the input position is affine in the loop indices and padding is an
+// convert-graph-to-affine on the NCHW ops. conv2d with one group: im2col
+// into a scratch matrix, then the matmul lowering's i, k, j nest (the
+// direct form with conv-im2col=false). conv2d with groups and the pools:
+// the output is initialized, then a perfect window nest accumulates into
+// it. The input position is affine in the loop indices and padding is an
 // affine.if on the in-bounds integer set (only the constraints that can
 // fail). avg_pool2d divides by the count of non-padding elements. The
 // normalizations compute in the element type. mlir-opt-19 accepts the output.
 // REQUIRES: mlir-opt
 // RUN: tensor-opt %s --convert-graph-to-affine | FileCheck %s
 // RUN: tensor-opt %s --convert-graph-to-affine | mlir-opt-19 -o /dev/null
+// RUN: tensor-opt %s --pass-pipeline='builtin.module(convert-graph-to-affine{conv-im2col=false})' | FileCheck %s --check-prefix=DIRECT
+// RUN: tensor-opt %s --pass-pipeline='builtin.module(convert-graph-to-affine{conv-im2col=false})' | mlir-opt-19 -o /dev/null
 
-// Strides 2, top/bottom padding 1, width dilation 2, 2 groups of 3
-// output channels: input channel (o floordiv 3) * 2 + c.
+// One group, 2 images, strides 2, top/bottom padding 1, width dilation 2:
+// K = C*KH*KW = 18 rows of col, P = OH*OW = 3 columns. The weights are
+// copied into a [O, K] matrix once; padding positions of col are zeroed
+// once (they are the same for every image); per image, the copy nest
+// fills col, res = wm * col in i, k, j order, and res is copied to out.
+// CHECK-LABEL: func.func @conv_im2col(
+// CHECK-SAME: %[[X:[^:]*]]: memref<2x2x5x5xf32>, %[[W:[^:]*]]: memref<3x2x3x3xf32>, %[[OUT:[^:]*]]: memref<2x3x3x1xf32>) {
+// CHECK-NEXT: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[WM:.*]] = memref.alloc() : memref<3x18xf32>
+// CHECK-NEXT: %[[COL:.*]] = memref.alloc() : memref<18x3xf32>
+// CHECK-NEXT: %[[RES:.*]] = memref.alloc() : memref<3x3xf32>
+// CHECK-NEXT: affine.for %[[O:.*]] = 0 to 3 {
+// CHECK-NEXT: affine.for %[[C:.*]] = 0 to 2 {
+// CHECK-NEXT: affine.for %[[KH:.*]] = 0 to 3 {
+// CHECK-NEXT: affine.for %[[KW:.*]] = 0 to 3 {
+// CHECK-NEXT: %[[WV:.*]] = affine.load %[[W]][%[[O]], %[[C]], %[[KH]], %[[KW]]] : memref<3x2x3x3xf32>
+// CHECK-NEXT: affine.store %[[WV]], %[[WM]][%[[O]], %[[C]] * 9 + %[[KH]] * 3 + %[[KW]]] : memref<3x18xf32>
+// CHECK: affine.for %[[K:.*]] = 0 to 18 {
+// CHECK-NEXT: affine.for %[[P:.*]] = 0 to 3 {
+// CHECK-NEXT: affine.store %[[ZERO]], %[[COL]][%[[K]], %[[P]]] : memref<18x3xf32>
+// CHECK: affine.for %[[N:.*]] = 0 to 2 {
+// CHECK-NEXT: affine.for %[[C:.*]] = 0 to 2 {
+// CHECK-NEXT: affine.for %[[KH:.*]] = 0 to 3 {
+// CHECK-NEXT: affine.for %[[KW:.*]] = 0 to 3 {
+// CHECK-NEXT: affine.for %[[OH:.*]] = 0 to 3 {
+// CHECK-NEXT: affine.for %[[OW:.*]] = 0 to 1 {
+// CHECK-NEXT: affine.if affine_set<(d0, d1) : (d1 * 2 + d0 - 1 >= 0, -(d1 * 2 + d0 - 1) + 4 >= 0)>(%[[KH]], %[[OH]]) {
+// CHECK-NEXT: %[[XV:.*]] = affine.load %[[X]][%[[N]], %[[C]], %[[OH]] * 2 + %[[KH]] - 1, %[[OW]] * 2 + %[[KW]] * 2] : memref<2x2x5x5xf32>
+// CHECK-NEXT: affine.store %[[XV]], %[[COL]][%[[C]] * 9 + %[[KH]] * 3 + %[[KW]], %[[OH]] + %[[OW]]] : memref<18x3xf32>
+// CHECK: affine.for %[[I:.*]] = 0 to 3 {
+// CHECK-NEXT: affine.for %[[J:.*]] = 0 to 3 {
+// CHECK-NEXT: affine.store %[[ZERO]], %[[RES]][%[[I]], %[[J]]] : memref<3x3xf32>
+// CHECK: affine.for %[[I:.*]] = 0 to 3 {
+// CHECK-NEXT: affine.for %[[K:.*]] = 0 to 18 {
+// CHECK-NEXT: affine.for %[[J:.*]] = 0 to 3 {
+// CHECK-NEXT: %[[A:.*]] = affine.load %[[WM]][%[[I]], %[[K]]] : memref<3x18xf32>
+// CHECK-NEXT: %[[B:.*]] = affine.load %[[COL]][%[[K]], %[[J]]] : memref<18x3xf32>
+// CHECK-NEXT: %[[ACC:.*]] = affine.load %[[RES]][%[[I]], %[[J]]] : memref<3x3xf32>
+// CHECK-NEXT: %[[PR:.*]] = arith.mulf %[[A]], %[[B]] : f32
+// CHECK-NEXT: %[[S:.*]] = arith.addf %[[ACC]], %[[PR]] : f32
+// CHECK-NEXT: affine.store %[[S]], %[[RES]][%[[I]], %[[J]]] : memref<3x3xf32>
+// CHECK: affine.for %[[O:.*]] = 0 to 3 {
+// CHECK-NEXT: affine.for %[[OH:.*]] = 0 to 3 {
+// CHECK-NEXT: affine.for %[[OW:.*]] = 0 to 1 {
+// CHECK-NEXT: %[[RV:.*]] = affine.load %[[RES]][%[[O]], %[[OH]] + %[[OW]]] : memref<3x3xf32>
+// CHECK-NEXT: affine.store %[[RV]], %[[OUT]][%[[N]], %[[O]], %[[OH]], %[[OW]]] : memref<2x3x3x1xf32>
+// CHECK: memref.dealloc %[[WM]] : memref<3x18xf32>
+// CHECK-NEXT: memref.dealloc %[[COL]] : memref<18x3xf32>
+// CHECK-NEXT: memref.dealloc %[[RES]] : memref<3x3xf32>
+// CHECK-NEXT: func.return
+
+// conv-im2col=false keeps the direct nest for one group too.
+// DIRECT-LABEL: func.func @conv_im2col(
+// DIRECT-NOT: memref.alloc
+// DIRECT: affine.store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] : memref<2x3x3x1xf32>
+// DIRECT: affine.for %[[N:.*]] = 0 to 2 {
+// DIRECT-NEXT: affine.for %[[O:.*]] = 0 to 3 {
+// DIRECT-NEXT: affine.for %[[OH:.*]] = 0 to 3 {
+// DIRECT-NEXT: affine.for %[[OW:.*]] = 0 to 1 {
+// DIRECT-NEXT: affine.for %[[C:.*]] = 0 to 2 {
+// DIRECT-NEXT: affine.for %[[KH:.*]] = 0 to 3 {
+// DIRECT-NEXT: affine.for %[[KW:.*]] = 0 to 3 {
+// DIRECT-NEXT: affine.if
+// DIRECT-NEXT: affine.load %{{.*}}[%[[N]], %[[O]], %[[OH]], %[[OW]]] : memref<2x3x3x1xf32>
+// DIRECT-NEXT: affine.load %{{.*}}[%[[N]], %[[C]], %[[OH]] * 2 + %[[KH]] - 1, %[[OW]] * 2 + %[[KW]] * 2] : memref<2x2x5x5xf32>
+// DIRECT-NEXT: affine.load %{{.*}}[%[[O]], %[[C]], %[[KH]], %[[KW]]] : memref<3x2x3x3xf32>
+// DIRECT-LABEL: func.func @conv(
+func.func @conv_im2col(%x: tensor<2x2x5x5xf32>, %w: tensor<3x2x3x3xf32>) -> tensor<2x3x3x1xf32> {
+  %0 = graph.conv2d %x, %w {strides = array<i64: 2, 2>, padding = array<i64: 1, 0, 1, 0>, dilations = array<i64: 1, 2>, groups = 1 : i64} : (tensor<2x2x5x5xf32>, tensor<3x2x3x3xf32>) -> tensor<2x3x3x1xf32>
+  func.return %0 : tensor<2x3x3x1xf32>
+}
+
+// Groups keep the direct nest. Strides 2, top/bottom padding 1, width
+// dilation 2, 2 groups of 3 output channels: input channel
+// (o floordiv 3) * 2 + c.
 // CHECK-LABEL: func.func @conv(
 // CHECK-SAME: %[[X:[^:]*]]: memref<1x4x5x5xf32>, %[[W:[^:]*]]: memref<6x2x3x3xf32>, %[[OUT:[^:]*]]: memref<1x6x3x1xf32>) {
 // CHECK-NEXT: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
