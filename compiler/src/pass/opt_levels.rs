@@ -19,11 +19,11 @@ macro_rules! graph_level {
 /// The loop level of `-O2` and up, between the conversion and
 /// `lower-affine`: schedule matmul nests for the FMA units first (fusion
 /// would merge their epilogues and hide the pattern), then fuse the other
-/// nests of each kernel, keep accumulators in registers, hoist invariants,
-/// and block for the caches.
+/// nests of each kernel, keep accumulators in registers, vectorize the
+/// innermost loops (8 x f32), hoist invariants, and block for the caches.
 macro_rules! loop_level {
     () => {
-        "affine-matmul-microkernel,affine-loop-fusion,affine-scalrep,loop-invariant-code-motion,affine-loop-tile"
+        "affine-matmul-microkernel,affine-loop-fusion,affine-scalrep,affine-vectorize,loop-invariant-code-motion,affine-loop-tile"
     };
 }
 
