@@ -32,8 +32,15 @@ fn jit(text: &str) -> Box<dyn JitCode> {
 
 fn jit_at(text: &str, opt_level: u8) -> Box<dyn JitCode> {
     let (ctx, module) = parse(text);
-    llvm::compile(&ctx, module, &BackendOptions { opt_level, ..Default::default() })
-        .unwrap_or_else(|e| panic!("compile error: {e}"))
+    llvm::compile(
+        &ctx,
+        module,
+        &BackendOptions {
+            opt_level,
+            ..Default::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("compile error: {e}"))
 }
 
 /// One packed argument or result slot.

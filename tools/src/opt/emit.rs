@@ -81,12 +81,9 @@ fn backend_emit(kind: EmitKind, ctx: &Context, module: OpId) -> Result<Emitted, 
     let takes_tensors = |op: OpId| {
         ctx.op_is(op, "func.func")
             && tessera_dialects::func::function_type(ctx, op).is_some_and(|(ins, outs)| {
-                ins.iter().chain(outs).any(|&t| {
-                    matches!(
-                        ctx.type_data(t),
-                        tessera_compiler::TypeData::Tensor { .. }
-                    )
-                })
+                ins.iter()
+                    .chain(outs)
+                    .any(|&t| matches!(ctx.type_data(t), tessera_compiler::TypeData::Tensor { .. }))
             })
     };
     let above = ctx.walk_preorder(module).into_iter().find(|&op| {
@@ -95,7 +92,10 @@ fn backend_emit(kind: EmitKind, ctx: &Context, module: OpId) -> Result<Emitted, 
     });
     if let Some(op) = above {
         let what = if takes_tensors(op) {
-            format!("@{} still takes or returns tensors", ctx.symbol_name(op).unwrap_or("?"))
+            format!(
+                "@{} still takes or returns tensors",
+                ctx.symbol_name(op).unwrap_or("?")
+            )
         } else {
             format!("'{}' is still here", ctx.op_name_of(op))
         };
