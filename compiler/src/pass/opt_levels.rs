@@ -27,12 +27,15 @@ macro_rules! loop_level {
     };
 }
 
-/// `(name, summary, pipeline)`, one row per named pipeline.
+/// `(name, summary, pipeline)`, one row per named pipeline. `-O3` is
+/// `-O2` with `affine-parallelize` before vectorization (the outermost
+/// independent loops become parallel while they still hold plain scalar
+/// loops, whose accesses its dependence test reads).
 #[rustfmt::skip]
 pub const OPT_LEVELS: &[(&str, &str, &str)] = &[
     // name  summary                      pipeline
     ("O0",   "no optimization",           "builtin.module(convert-graph-to-affine,lower-affine)"),
     ("O1",   "local cleanups",            concat!("builtin.module(", graph_level!(), ",convert-graph-to-affine,lower-affine,canonicalize,cse)")),
     ("O2",   "default optimizations",     concat!("builtin.module(", graph_level!(), ",convert-graph-to-affine,", loop_level!(), ",math-expand-approximations,lower-affine,canonicalize,cse)")),
-    ("O3",   "aggressive optimizations",  concat!("builtin.module(", graph_level!(), ",convert-graph-to-affine,", loop_level!(), ",affine-parallelize,math-expand-approximations,lower-affine,canonicalize,cse)")),
+    ("O3",   "aggressive optimizations",  concat!("builtin.module(", graph_level!(), ",convert-graph-to-affine,affine-matmul-microkernel,affine-loop-fusion,affine-scalrep,affine-parallelize,affine-vectorize,loop-invariant-code-motion,affine-loop-tile,math-expand-approximations,lower-affine,canonicalize,cse)")),
 ];
