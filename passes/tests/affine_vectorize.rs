@@ -222,8 +222,7 @@ func.func @mm(%a: memref<19xf32>, %out: memref<4xf32>) {
     }
 }
 
-/// "All" and "any" of 40 booleans: 32 lanes of `i1`, one vector
-/// iteration (straight-line code), then 8 scalar ones.
+/// "All" and "any" of 40 booleans.
 const ALL_ANY: &str = r#"
 func.func @all_any(%a: memref<40xi1>) -> (i1, i1) {
   %t = arith.constant true
@@ -237,8 +236,10 @@ func.func @all_any(%a: memref<40xi1>) -> (i1, i1) {
   return %r#0, %r#1 : i1, i1
 }"#;
 
+/// Contiguous `i1` accesses stay scalar: upstream MLIR stores a
+/// `vector<Nxi1>` as packed bits, a `memref<..xi1>` holds one byte each.
 #[test]
-fn boolean_reductions_use_byte_wide_lanes() {
+fn boolean_memory_stays_scalar() {
     let mut v = String::new();
     for pattern in [
         vec![1; 40],
@@ -248,13 +249,7 @@ fn boolean_reductions_use_byte_wide_lanes() {
         let a = Tensor::from_i64s(ElemType::I1, &[40], &pattern).unwrap();
         v = same_outputs(ALL_ANY, "all_any", &[a]);
     }
-    assert!(v.contains("memref<40xi1>, vector<32xi1>"), "{v}");
-    assert!(
-        v.contains("vector.reduction <and>") && v.contains("vector.reduction <or>"),
-        "{v}"
-    );
-    // The vector loop ran once: it is gone.
-    assert_eq!(v.matches("affine.for").count(), 1, "{v}");
+    assert!(!v.contains("vector"), "{v}");
 }
 
 /// `out = a * k` in f64, with the scalar `k` from outside the loop.

@@ -32,16 +32,18 @@ use tessera_dialects::interp::value::{ElemType, Tensor};
 /// func/affine/scf/arith/math/memref/vector level Tessera emits down to the
 /// LLVM dialect `mlir-cpu-runner-19` executes. `expand-strided-metadata`
 /// comes before `lower-affine` because it emits `affine.apply`; math ops
-/// without an LLVM intrinsic (`tanh`, `erf`) become libm calls.
+/// without an LLVM intrinsic (`tanh`, `erf`) become libm calls, before
+/// `convert-vector-to-llvm` since on vectors they are unrolled into
+/// `vector.extract`/`insert` around scalar calls.
 pub const LOWERING_PASSES: [&str; 13] = [
     "--convert-vector-to-scf",
     "--expand-strided-metadata",
     "--lower-affine",
     "--convert-scf-to-cf",
-    "--convert-vector-to-llvm",
-    "--finalize-memref-to-llvm",
     "--convert-math-to-llvm",
     "--convert-math-to-libm",
+    "--convert-vector-to-llvm",
+    "--finalize-memref-to-llvm",
     "--convert-arith-to-llvm",
     "--convert-index-to-llvm",
     "--convert-func-to-llvm",

@@ -445,6 +445,15 @@ impl Analysis<'_> {
             ctx.type_data(ctx.value_type(memref)),
             TypeData::MemRef { layout: None, .. }
         );
+        // A `vector<Nxi1>` in memory is packed bits in upstream MLIR's LLVM
+        // lowering but one byte per element in a `memref<..xi1>`: a
+        // contiguous i1 access stays scalar.
+        let bool_elems = ctx
+            .elem_of(ctx.value_type(memref))
+            .is_some_and(|e| matches!(ctx.type_data(e), TypeData::Integer { width: 1, .. }));
+        if contiguous && bool_elems {
+            return Err(Refusal::UnsupportedType);
+        }
         if contiguous && identity_layout {
             Ok(true)
         } else {
