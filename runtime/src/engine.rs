@@ -146,6 +146,10 @@ pub struct CompileOptions {
     /// `affine-parallelize` makes at -O3); 1, the default, runs them on the
     /// calling thread. Results do not depend on it.
     pub threads: usize,
+    /// Append the compiled functions' addresses to `/tmp/perf-<pid>.map`
+    /// so `perf top` names each kernel (also when the environment has
+    /// `TESSERA_PERF_MAP` set).
+    pub perf_map: bool,
 }
 
 impl Default for CompileOptions {
@@ -155,6 +159,7 @@ impl Default for CompileOptions {
             backend: Backend::Interp,
             profile: false,
             threads: 1,
+            perf_map: false,
         }
     }
 }
@@ -294,6 +299,11 @@ impl Engine {
                     )],
                 )
             })?;
+            if options.perf_map || std::env::var_os("TESSERA_PERF_MAP").is_some() {
+                // A profiler's convenience: failing to write it is no
+                // reason to fail the compile.
+                let _ = crate::backend::write_perf_map(&code.symbols());
+            }
             Some(code)
         } else {
             None

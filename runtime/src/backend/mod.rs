@@ -131,6 +131,41 @@ impl Default for BackendOptions {
 pub trait JitCode: Send + Sync {
     /// The packed entry of the public function `name`, if it has one.
     fn packed_entry(&self, name: &str) -> Option<PackedFn>;
+
+    /// Where each compiled function is, for profilers (see
+    /// [`write_perf_map`]); empty when the backend cannot tell.
+    fn symbols(&self) -> Vec<JitSymbol> {
+        Vec::new()
+    }
+}
+
+/// One compiled function's place in memory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JitSymbol {
+    /// Its name (the `func.func`'s, or `_tessera_packed_<name>`).
+    pub name: String,
+    /// The address of its first instruction.
+    pub address: usize,
+    /// Its size in bytes.
+    pub size: usize,
+}
+
+/// Appends `symbols` to `/tmp/perf-<pid>.map`, the file `perf` reads to
+/// name JIT code (one `START SIZE NAME` line each, hex), so `perf top`
+/// and `perf report` show `kernel0_matmul_add_relu` instead of an address.
+pub fn write_perf_map(symbols: &[JitSymbol]) -> std::io::Result<std::path::PathBuf> {
+    use std::io::Write as _;
+    let path = std::path::PathBuf::from(format!("/tmp/perf-{}.map", std::process::id()));
+    let mut text = String::new();
+    for s in symbols {
+        text.push_str(&format!("{:x} {:x} {}\n", s.address, s.size, s.name));
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)?;
+    file.write_all(text.as_bytes())?;
+    Ok(path)
 }
 
 /// Why code generation failed: an op or type the backend does not handle

@@ -21,6 +21,9 @@
 //!   interpreter, one kernel per op).
 //! - `--threads N`: worker threads for `affine.parallel` loops in compiled
 //!   code; the interpreter runs on one thread.
+//! - `--perf-map`: appends the compiled functions' addresses to
+//!   `/tmp/perf-<pid>.map`, so `perf top` and `perf report` name each
+//!   kernel of the JIT code.
 //! - The default backend is llvm; `--backend interp` runs the graph-level
 //!   IR the pipeline leaves on the reference interpreter.
 //!
@@ -85,6 +88,11 @@ struct Cli {
     #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..))]
     threads: Option<u32>,
+
+    /// Write /tmp/perf-<pid>.map so `perf top`/`perf record` name each
+    /// compiled kernel.
+    #[arg(long)]
+    perf_map: bool,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -161,6 +169,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         backend,
         profile: cli.profile,
         threads: cli.threads.map_or(1, |n| n as usize),
+        perf_map: cli.perf_map,
     };
 
     let (text, file_name) = read_source(&cli.file)?;

@@ -57,6 +57,8 @@ pub(crate) fn describe(e: ModuleError, func: &cranelift_codegen::ir::Function) -
 /// Finalized code: the packed entries of a module's public functions.
 pub(crate) struct CraneliftCode {
     entries: HashMap<String, PackedFn>,
+    /// Where each function is, for `perf`.
+    symbols: Vec<crate::backend::JitSymbol>,
     /// Owns the code and data memory, freed on drop. Never used through
     /// `&self`; the mutex makes this type `Sync` (a `JITModule` is `Send`
     /// but not `Sync`) without an `unsafe impl`.
@@ -68,6 +70,7 @@ impl CraneliftCode {
     pub(crate) fn new(module: JITModule) -> Self {
         CraneliftCode {
             entries: HashMap::new(),
+            symbols: Vec::new(),
             module: Mutex::new(Some(module)),
         }
     }
@@ -92,9 +95,20 @@ impl CraneliftCode {
     }
 }
 
+impl CraneliftCode {
+    /// Records where a finalized function is.
+    pub(crate) fn add_symbol(&mut self, symbol: crate::backend::JitSymbol) {
+        self.symbols.push(symbol);
+    }
+}
+
 impl JitCode for CraneliftCode {
     fn packed_entry(&self, name: &str) -> Option<PackedFn> {
         self.entries.get(name).copied()
+    }
+
+    fn symbols(&self) -> Vec<crate::backend::JitSymbol> {
+        self.symbols.clone()
     }
 }
 

@@ -69,6 +69,7 @@ pub fn compile(
     let translated = translate::translate_module(ctx, module, code.module())?;
     let jit = code.module();
     let mut cctx = jit.make_context();
+    let mut sizes = Vec::new();
     for (name, id, func) in translated.functions {
         cctx.func = func;
         if let Err(e) = jit.define_function(id, &mut cctx) {
@@ -77,10 +78,22 @@ pub fn compile(
                 jit::describe(e, &cctx.func)
             )));
         }
+        let size = cctx
+            .compiled_code()
+            .map_or(0, |c| c.code_info().total_size as usize);
+        sizes.push((name, id, size));
         jit.clear_context(&mut cctx);
     }
     jit.finalize_definitions()
         .map_err(|e| BackendError::new(format!("Cranelift failed to finalize the code: {e}")))?;
+    for (name, id, size) in sizes {
+        let address = code.module().get_finalized_function(id) as usize;
+        code.add_symbol(crate::backend::JitSymbol {
+            name,
+            address,
+            size,
+        });
+    }
     for (name, id) in translated.entries {
         let ptr = code.module().get_finalized_function(id);
         code.add_entry(name, ptr);

@@ -22,6 +22,8 @@ use crate::backend::{BackendError, BackendOptions, JitCode, PackedFn, packed_nam
 /// Machine code for a module's public functions, and what keeps it alive.
 pub(super) struct LlvmJit {
     entries: HashMap<String, PackedFn>,
+    /// Where each function is, for `perf`.
+    symbols: Vec<crate::backend::JitSymbol>,
     // Drop order is declaration order: the module (which only holds a
     // reference to the engine that owns it), then the engine (freeing the
     // code and the module), then the context they were made in.
@@ -83,8 +85,10 @@ impl LlvmJit {
             let f: PackedFn = unsafe { std::mem::transmute::<usize, PackedFn>(addr) };
             entries.insert(name, f);
         }
+        let symbols = function_symbols(&llmod, &engine);
         Ok(LlvmJit {
             entries,
+            symbols,
             _module: llmod,
             _engine: engine,
             _context: context,
@@ -96,6 +100,49 @@ impl JitCode for LlvmJit {
     fn packed_entry(&self, name: &str) -> Option<PackedFn> {
         self.entries.get(name).copied()
     }
+
+    fn symbols(&self) -> Vec<crate::backend::JitSymbol> {
+        self.symbols.clone()
+    }
+}
+
+/// Where the JIT put each function with a body that it still has (LLVM
+/// may have inlined and dropped private ones). MCJIT does not report code
+/// sizes, so a function's size is the distance to the next one's start
+/// (functions are laid out one after another in its code section), and the
+/// last one's is taken as 4 KiB; `perf` only needs the ranges to tell
+/// functions apart.
+fn function_symbols(
+    llmod: &Module<'_>,
+    engine: &ExecutionEngine<'_>,
+) -> Vec<crate::backend::JitSymbol> {
+    let mut found: Vec<(usize, String)> = Vec::new();
+    let mut f = llmod.get_first_function();
+    while let Some(func) = f {
+        f = func.get_next_function();
+        if func.count_basic_blocks() == 0 {
+            continue;
+        }
+        let name = func.get_name().to_string_lossy().into_owned();
+        if let Ok(addr) = engine.get_function_address(&name)
+            && addr != 0
+        {
+            found.push((addr, name));
+        }
+    }
+    found.sort();
+    let mut symbols = Vec::with_capacity(found.len());
+    for (i, (address, name)) in found.iter().enumerate() {
+        let size = found
+            .get(i + 1)
+            .map_or(4096, |(next, _)| next.saturating_sub(*address));
+        symbols.push(crate::backend::JitSymbol {
+            name: name.clone(),
+            address: *address,
+            size,
+        });
+    }
+    symbols
 }
 
 /// The names of the public functions with a body.
