@@ -8,6 +8,11 @@
 //!   and the interpreter, comparing results with the spec's tolerances,
 //!   reproducible failure reports). Its properties are in
 //!   `tests/tests/progen.rs`.
+//! - [`func_builder`]: one `graph` function built op by op with its inputs,
+//!   for the per-op differential suites.
+//! - [`upstream`]: lowering with `mlir-opt-19` and running with
+//!   `mlir-cpu-runner-19`, for the interop suite.
 
+pub mod func_builder;
 pub mod progen;
 pub mod upstream;

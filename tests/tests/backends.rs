@@ -74,21 +74,16 @@ use std::time::Instant;
 use ndarray::Dimension as _;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
-use tessera_compiler::ir::{Builder, InsertPoint, OperationState};
-use tessera_compiler::syntax::{PrintOptions, print_op};
-use tessera_compiler::{Attribute, BlockId, Context, OpId, Type, Value};
-use tessera_dialects::graph::types::elem_type_to_type;
-use tessera_dialects::graph::{Family, OPS, OpInfo, infer_result_type};
-use tessera_dialects::interp::eval::{tensor_to_attr, tensor_type};
+use tessera_compiler::Value;
+use tessera_dialects::graph::{Family, OPS, OpInfo};
 use tessera_dialects::interp::kernels::{BinaryOp, PoolKind, ReduceOp, UnaryOp};
 use tessera_runtime::npy::read_npy;
 use tessera_runtime::{
     Backend, CompileOptions, CompiledModule, ElemType, Engine, Pipeline, RunError, Tensor,
 };
+use tessera_tests::func_builder::FuncBuilder;
 use tessera_tests::progen::check::Case as ProgenCase;
-use tessera_tests::progen::{
-    self, GenConfig, REDUCTION_RTOL, SPEC_ATOL, SPEC_RTOL, assert_same_results,
-};
+use tessera_tests::progen::{GenConfig, REDUCTION_RTOL, SPEC_ATOL, SPEC_RTOL, assert_same_results};
 
 type Rng = Xoshiro256PlusPlus;
 
@@ -204,13 +199,20 @@ fn run(
 
 // ----- building one-op programs ------------------------------------------------------
 
-/// A `func.func @main` under construction with the inputs to call it on.
-struct Func {
-    ctx: Context,
-    module: OpId,
-    func: OpId,
-    block: BlockId,
-    inputs: Vec<Tensor>,
+/// A `func.func @main` under construction ([`FuncBuilder`]).
+struct Func(FuncBuilder);
+
+impl std::ops::Deref for Func {
+    type Target = FuncBuilder;
+    fn deref(&self) -> &FuncBuilder {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Func {
+    fn deref_mut(&mut self) -> &mut FuncBuilder {
+        &mut self.0
+    }
 }
 
 /// A finished case: a program, its inputs, and how to compare its results.
@@ -224,97 +226,14 @@ struct OpCase {
 
 impl Func {
     fn new() -> Func {
-        let mut ctx = progen::check::new_context();
-        let loc = ctx.file_loc("backends.mlir", 1, 1);
-        let module = ctx.create_module(loc);
-        let region = ctx.create_region();
-        let block = ctx.create_block(&[], loc);
-        ctx.append_block(region, block);
-        let mut state = OperationState::new(ctx.op_name("func.func"), loc).region(region);
-        let (name, value) = (ctx.symbol("sym_name"), ctx.str_attr("main"));
-        state.set_attr(name, value);
-        let func = ctx.create_op(state);
-        let body = ctx.module_body(module);
-        ctx.append_op(body, func);
-        Func {
-            ctx,
-            module,
-            func,
-            block,
-            inputs: Vec::new(),
-        }
-    }
-
-    /// A new argument, called with `t`.
-    fn arg(&mut self, t: Tensor) -> Value {
-        let ty = tensor_type(&mut self.ctx, &t);
-        let loc = self.ctx.unknown_loc();
-        self.inputs.push(t);
-        self.ctx.add_block_arg(self.block, ty, loc)
-    }
-
-    /// `name(operands) {attrs}` with the result type the dialect infers;
-    /// a type error is a bug of this file's generators (or of the
-    /// verifier's reading of the spec), so it panics with the reason.
-    fn op(&mut self, name: &str, operands: &[Value], attrs: &[(&str, Attribute)]) -> Value {
-        let types: Vec<Type> = operands.iter().map(|&v| self.ctx.value_type(v)).collect();
-        let ty = infer_result_type(&mut self.ctx, name, &types, attrs).unwrap_or_else(|e| {
-            let shapes: Vec<String> = self.inputs.iter().map(Tensor::type_string).collect();
-            panic!("{name} on {shapes:?} does not type-check: {e}")
-        });
-        self.typed(name, operands, attrs, ty)
-    }
-
-    /// `name(operands) {attrs} : ty`.
-    fn typed(
-        &mut self,
-        name: &str,
-        operands: &[Value],
-        attrs: &[(&str, Attribute)],
-        ty: Type,
-    ) -> Value {
-        let loc = self.ctx.file_loc("backends.mlir", 2, 3);
-        let mut b = Builder::new(&mut self.ctx, InsertPoint::End(self.block));
-        b.create_value(name, operands, ty, attrs, loc)
-    }
-
-    /// `graph.constant` holding `t`.
-    fn constant(&mut self, t: &Tensor) -> Value {
-        let ty = tensor_type(&mut self.ctx, t);
-        let value = tensor_to_attr(&mut self.ctx, t, ty);
-        self.typed("graph.constant", &[], &[("value", value)], ty)
-    }
-
-    fn ints(&mut self, v: &[i64]) -> Attribute {
-        self.ctx.i64_array_attr(v)
-    }
-
-    fn int(&mut self, v: i64) -> Attribute {
-        self.ctx.i64_attr(v)
-    }
-
-    fn tensor_ty(&mut self, shape: &[usize], elem: ElemType) -> Type {
-        let e = elem_type_to_type(&mut self.ctx, elem);
-        let s: Vec<i64> = shape.iter().map(|&d| d as i64).collect();
-        self.ctx.tensor_type(&s, e)
+        Func(FuncBuilder::new("backends.mlir"))
     }
 
     /// Ends `@main` returning `results`, compared with `rtol`.
     fn ret(mut self, results: &[Value], rtol: f64) -> OpCase {
-        let loc = self.ctx.unknown_loc();
-        let mut b = Builder::new(&mut self.ctx, InsertPoint::End(self.block));
-        b.create("func.return", results, &[], &[], loc);
-        let inputs: Vec<Type> = self
-            .ctx
-            .block_args(self.block)
-            .iter()
-            .map(|&a| self.ctx.value_type(a))
-            .collect();
-        let outputs: Vec<Type> = results.iter().map(|&r| self.ctx.value_type(r)).collect();
-        let fty = self.ctx.function_type(&inputs, &outputs);
-        let a = self.ctx.type_attr(fty);
-        self.ctx.set_attr(self.func, "function_type", a);
+        self.0.finish(results);
         let what = self
+            .0
             .inputs
             .iter()
             .map(Tensor::type_string)
@@ -322,8 +241,8 @@ impl Func {
             .join(", ");
         OpCase {
             what,
-            text: print_op(&self.ctx, self.module, &PrintOptions::default()),
-            inputs: self.inputs,
+            text: self.0.text(),
+            inputs: self.0.inputs,
             rtol,
         }
     }

@@ -14,128 +14,53 @@
 
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
+use tessera_compiler::Value;
 use tessera_compiler::diag::render;
-use tessera_compiler::ir::{Builder, InsertPoint, OperationState};
-use tessera_compiler::syntax::{ParseConfig, PrintOptions, parse_module, print_op};
-use tessera_compiler::{Attribute, BlockId, Context, OpId, Type, Value};
-use tessera_dialects::graph::infer_result_type;
-use tessera_dialects::graph::types::elem_type_to_type;
-use tessera_dialects::interp::eval::{run_function, tensor_type};
+use tessera_compiler::syntax::{ParseConfig, parse_module};
+use tessera_dialects::interp::eval::run_function;
 use tessera_dialects::interp::kernels::{BinaryOp, ReduceOp, UnaryOp};
 use tessera_dialects::interp::loops::call_with_tensors;
 use tessera_dialects::interp::value::{ElemType, Tensor};
 use tessera_passes::conversion::convert_graph_to_affine;
+use tessera_tests::func_builder::FuncBuilder;
 use tessera_tests::progen::{self, GenConfig, REDUCTION_RTOL, SPEC_ATOL, SPEC_RTOL};
 
 type Rng = Xoshiro256PlusPlus;
 
 // ----- building graph programs ------------------------------------------------
 
-/// A `func.func @main` under construction, with the inputs to run it on.
+/// A `func.func @main` under construction ([`FuncBuilder`]), with the
+/// relative tolerance its results are checked with.
 struct Prog {
-    ctx: Context,
-    module: OpId,
-    func: OpId,
-    block: BlockId,
-    inputs: Vec<Tensor>,
-    /// The relative tolerance its results are checked with.
+    b: FuncBuilder,
     rtol: f64,
+}
+
+impl std::ops::Deref for Prog {
+    type Target = FuncBuilder;
+    fn deref(&self) -> &FuncBuilder {
+        &self.b
+    }
+}
+
+impl std::ops::DerefMut for Prog {
+    fn deref_mut(&mut self) -> &mut FuncBuilder {
+        &mut self.b
+    }
 }
 
 impl Prog {
     fn new() -> Prog {
-        let mut ctx = progen::check::new_context();
-        let loc = ctx.file_loc("lowering_diff", 1, 1);
-        let module = ctx.create_module(loc);
-        let region = ctx.create_region();
-        let block = ctx.create_block(&[], loc);
-        ctx.append_block(region, block);
-        let mut state = OperationState::new(ctx.op_name("func.func"), loc).region(region);
-        let (n, v) = (ctx.symbol("sym_name"), ctx.str_attr("main"));
-        state.set_attr(n, v);
-        let func = ctx.create_op(state);
-        let body = ctx.module_body(module);
-        ctx.append_op(body, func);
         Prog {
-            ctx,
-            module,
-            func,
-            block,
-            inputs: Vec::new(),
+            b: FuncBuilder::new("lowering_diff"),
             rtol: SPEC_RTOL,
         }
     }
 
-    /// A new argument, run with `t`.
-    fn arg(&mut self, t: Tensor) -> Value {
-        let ty = tensor_type(&mut self.ctx, &t);
-        let loc = self.ctx.unknown_loc();
-        self.inputs.push(t);
-        self.ctx.add_block_arg(self.block, ty, loc)
-    }
-
-    /// `name(operands) {attrs}` with the result type the dialect infers.
-    fn op(&mut self, name: &str, operands: &[Value], attrs: &[(&str, Attribute)]) -> Value {
-        let types: Vec<Type> = operands.iter().map(|&v| self.ctx.value_type(v)).collect();
-        let ty = infer_result_type(&mut self.ctx, name, &types, attrs)
-            .unwrap_or_else(|e| panic!("{name} does not type-check: {e}"));
-        self.typed(name, operands, attrs, ty)
-    }
-
-    /// `name(operands) {attrs} : ty`.
-    fn typed(
-        &mut self,
-        name: &str,
-        operands: &[Value],
-        attrs: &[(&str, Attribute)],
-        ty: Type,
-    ) -> Value {
-        let loc = self.ctx.file_loc("lowering_diff", 2, 3);
-        let mut b = Builder::new(&mut self.ctx, InsertPoint::End(self.block));
-        b.create_value(name, operands, ty, attrs, loc)
-    }
-
-    /// `graph.constant` holding `t`.
-    fn constant(&mut self, t: &Tensor) -> Value {
-        let ty = tensor_type(&mut self.ctx, t);
-        let a = tessera_dialects::interp::eval::tensor_to_attr(&mut self.ctx, t, ty);
-        self.typed("graph.constant", &[], &[("value", a)], ty)
-    }
-
-    fn ints(&mut self, v: &[i64]) -> Attribute {
-        self.ctx.i64_array_attr(v)
-    }
-
-    fn int(&mut self, v: i64) -> Attribute {
-        self.ctx.i64_attr(v)
-    }
-
-    fn tensor_ty(&mut self, shape: &[usize], elem: ElemType) -> Type {
-        let e = elem_type_to_type(&mut self.ctx, elem);
-        let s: Vec<i64> = shape.iter().map(|&d| d as i64).collect();
-        self.ctx.tensor_type(&s, e)
-    }
-
     /// Ends `@main` returning `results`.
     fn ret(mut self, results: &[Value]) -> Prog {
-        let loc = self.ctx.unknown_loc();
-        let mut b = Builder::new(&mut self.ctx, InsertPoint::End(self.block));
-        b.create("func.return", results, &[], &[], loc);
-        let inputs: Vec<Type> = self
-            .ctx
-            .block_args(self.block)
-            .iter()
-            .map(|&a| self.ctx.value_type(a))
-            .collect();
-        let outputs: Vec<Type> = results.iter().map(|&r| self.ctx.value_type(r)).collect();
-        let fty = self.ctx.function_type(&inputs, &outputs);
-        let a = self.ctx.type_attr(fty);
-        self.ctx.set_attr(self.func, "function_type", a);
+        self.b.finish(results);
         self
-    }
-
-    fn text(&self) -> String {
-        print_op(&self.ctx, self.module, &PrintOptions::default())
     }
 }
 
@@ -148,13 +73,8 @@ fn parsed(text: &str, inputs: Vec<Tensor>) -> Prog {
     };
     let module = parse_module(&mut ctx, text, &config)
         .unwrap_or_else(|d| panic!("does not parse:\n{}", render(&ctx, &d)));
-    let block = ctx.module_body(module);
     Prog {
-        ctx,
-        module,
-        func: module,
-        block,
-        inputs,
+        b: FuncBuilder::from_parsed(ctx, module, inputs),
         rtol: SPEC_RTOL,
     }
 }
@@ -170,7 +90,8 @@ fn check(mut prog: Prog, reuse: bool) -> Result<(), String> {
         .map_err(|d| fail("the graph program does not verify", render(&prog.ctx, &d)))?;
     let expected = run_function(&prog.ctx, prog.module, "main", prog.inputs.clone())
         .map_err(|d| fail("the reference interpreter fails", render(&prog.ctx, &[d])))?;
-    convert_graph_to_affine(&mut prog.ctx, prog.module, reuse)
+    let module = prog.module;
+    convert_graph_to_affine(&mut prog.ctx, module, reuse)
         .map_err(|d| fail("the conversion fails", render(&prog.ctx, &[d])))?;
     let lowered = prog.text();
     let fail = |what: &str, msg: String| format!("{}--- lowered ---\n{lowered}", fail(what, msg));

@@ -28,15 +28,13 @@ use std::time::Instant;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 use tessera_compiler::diag::render;
-use tessera_compiler::ir::{Builder, InsertPoint, OperationState};
 use tessera_compiler::pass::PassManager;
-use tessera_compiler::{Attribute, BlockId, Context, OpId, Type, Value};
-use tessera_dialects::graph::infer_result_type;
-use tessera_dialects::graph::types::elem_type_to_type;
-use tessera_dialects::interp::eval::{run_function, tensor_to_attr, tensor_type};
+use tessera_compiler::{Context, OpId, Value};
+use tessera_dialects::interp::eval::run_function;
 use tessera_dialects::interp::kernels::{BinaryOp, ReduceOp, UnaryOp};
 use tessera_dialects::interp::value::{ElemType, Tensor};
 use tessera_runtime::npy::read_npy;
+use tessera_tests::func_builder::FuncBuilder;
 use tessera_tests::progen::check::{new_context, parse, pass_registry, print};
 use tessera_tests::progen::{self, GenConfig, REDUCTION_RTOL, SPEC_ATOL, SPEC_RTOL};
 use tessera_tests::upstream::{self, Driver, OutputType, Tools, run_batch};
@@ -273,109 +271,41 @@ fn report(case: &Case, pipeline: &str, what: &str, msg: &str, lowered: Option<&s
 
 // ----- building graph programs -------------------------------------------------------
 
-/// A `func.func @main` under construction, with the inputs to run it on.
+/// A `func.func @main` under construction ([`FuncBuilder`]), with the
+/// relative tolerance its results are checked with.
 struct Prog {
-    ctx: Context,
-    module: OpId,
-    func: OpId,
-    block: BlockId,
-    inputs: Vec<Tensor>,
+    b: FuncBuilder,
     rtol: f64,
+}
+
+impl std::ops::Deref for Prog {
+    type Target = FuncBuilder;
+    fn deref(&self) -> &FuncBuilder {
+        &self.b
+    }
+}
+
+impl std::ops::DerefMut for Prog {
+    fn deref_mut(&mut self) -> &mut FuncBuilder {
+        &mut self.b
+    }
 }
 
 impl Prog {
     fn new() -> Prog {
-        let mut ctx = new_context();
-        let loc = ctx.file_loc("upstream_interop", 1, 1);
-        let module = ctx.create_module(loc);
-        let region = ctx.create_region();
-        let block = ctx.create_block(&[], loc);
-        ctx.append_block(region, block);
-        let mut state = OperationState::new(ctx.op_name("func.func"), loc).region(region);
-        let (n, v) = (ctx.symbol("sym_name"), ctx.str_attr("main"));
-        state.set_attr(n, v);
-        let func = ctx.create_op(state);
-        let body = ctx.module_body(module);
-        ctx.append_op(body, func);
         Prog {
-            ctx,
-            module,
-            func,
-            block,
-            inputs: Vec::new(),
+            b: FuncBuilder::new("upstream_interop"),
             rtol: SPEC_RTOL,
         }
     }
 
-    /// A new argument, run with `t`.
-    fn arg(&mut self, t: Tensor) -> Value {
-        let ty = tensor_type(&mut self.ctx, &t);
-        let loc = self.ctx.unknown_loc();
-        self.inputs.push(t);
-        self.ctx.add_block_arg(self.block, ty, loc)
-    }
-
-    /// `name(operands) {attrs}` with the result type the dialect infers.
-    fn op(&mut self, name: &str, operands: &[Value], attrs: &[(&str, Attribute)]) -> Value {
-        let types: Vec<Type> = operands.iter().map(|&v| self.ctx.value_type(v)).collect();
-        let ty = infer_result_type(&mut self.ctx, name, &types, attrs)
-            .unwrap_or_else(|e| panic!("{name} does not type-check: {e}"));
-        self.typed(name, operands, attrs, ty)
-    }
-
-    /// `name(operands) {attrs} : ty`.
-    fn typed(
-        &mut self,
-        name: &str,
-        operands: &[Value],
-        attrs: &[(&str, Attribute)],
-        ty: Type,
-    ) -> Value {
-        let loc = self.ctx.file_loc("upstream_interop", 2, 3);
-        let mut b = Builder::new(&mut self.ctx, InsertPoint::End(self.block));
-        b.create_value(name, operands, ty, attrs, loc)
-    }
-
-    /// `graph.constant` holding `t`.
-    fn constant(&mut self, t: &Tensor) -> Value {
-        let ty = tensor_type(&mut self.ctx, t);
-        let a = tensor_to_attr(&mut self.ctx, t, ty);
-        self.typed("graph.constant", &[], &[("value", a)], ty)
-    }
-
-    fn ints(&mut self, v: &[i64]) -> Attribute {
-        self.ctx.i64_array_attr(v)
-    }
-
-    fn int(&mut self, v: i64) -> Attribute {
-        self.ctx.i64_attr(v)
-    }
-
-    fn tensor_ty(&mut self, shape: &[usize], elem: ElemType) -> Type {
-        let e = elem_type_to_type(&mut self.ctx, elem);
-        let s: Vec<i64> = shape.iter().map(|&d| d as i64).collect();
-        self.ctx.tensor_type(&s, e)
-    }
-
     /// Ends `@main` returning `results`: the finished case.
     fn ret(mut self, name: String, results: &[Value]) -> Case {
-        let loc = self.ctx.unknown_loc();
-        let mut b = Builder::new(&mut self.ctx, InsertPoint::End(self.block));
-        b.create("func.return", results, &[], &[], loc);
-        let inputs: Vec<Type> = self
-            .ctx
-            .block_args(self.block)
-            .iter()
-            .map(|&a| self.ctx.value_type(a))
-            .collect();
-        let outputs: Vec<Type> = results.iter().map(|&r| self.ctx.value_type(r)).collect();
-        let fty = self.ctx.function_type(&inputs, &outputs);
-        let a = self.ctx.type_attr(fty);
-        self.ctx.set_attr(self.func, "function_type", a);
+        self.b.finish(results);
         Case {
             name,
-            text: print(&self.ctx, self.module),
-            inputs: self.inputs,
+            text: print(&self.b.ctx, self.b.module),
+            inputs: self.b.inputs,
             rtol: self.rtol,
             atol: SPEC_ATOL,
         }
